@@ -1,0 +1,3 @@
+from credpress.cli import main
+
+main()

@@ -1,0 +1,66 @@
+"""base58btc and the multibase/multicodec forms of Ed25519 keys (SPEC-NOTES §3.1)."""
+
+from __future__ import annotations
+
+_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_INDEX = {c: i for i, c in enumerate(_ALPHABET)}
+
+ED25519_PUB_PREFIX = b"\xed\x01"
+ED25519_PRIV_PREFIX = b"\x80\x26"
+
+
+def b58encode(data: bytes) -> str:
+    number = int.from_bytes(data, "big")
+    out = []
+    while number:
+        number, rem = divmod(number, 58)
+        out.append(_ALPHABET[rem])
+    zeros = len(data) - len(data.lstrip(b"\0"))
+    return "1" * zeros + "".join(reversed(out))
+
+
+def b58decode(text: str) -> bytes:
+    number = 0
+    for char in text:
+        if char not in _INDEX:
+            raise ValueError("not base58btc")
+        number = number * 58 + _INDEX[char]
+    zeros = len(text) - len(text.lstrip("1"))
+    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
+    return b"\0" * zeros + body
+
+
+def encode_public_key(raw: bytes) -> str:
+    """``z6Mk…``: multibase base58btc of 0xed01 ‖ 32-byte Ed25519 public key."""
+    return "z" + b58encode(ED25519_PUB_PREFIX + raw)
+
+
+def decode_public_key(multibase: str) -> bytes:
+    """The 32 raw bytes of a ``z6Mk…`` Ed25519 public key; ValueError otherwise."""
+    if not isinstance(multibase, str) or not multibase.startswith("z"):
+        raise ValueError("public key is not a base58btc multibase value")
+    data = b58decode(multibase[1:])
+    if len(data) != 34 or not data.startswith(ED25519_PUB_PREFIX):
+        raise ValueError("public key is not an Ed25519 Multikey (z6Mk…)")
+    return data[2:]
+
+
+def encode_secret_key(seed: bytes) -> str:
+    """``z3u2…``: multibase base58btc of 0x8026 ‖ 32-byte seed."""
+    return "z" + b58encode(ED25519_PRIV_PREFIX + seed)
+
+
+def decode_secret_key(multibase: str) -> bytes:
+    """The 32-byte seed of a ``z3u2…`` secret key (also accepts seed ‖ public key)."""
+    if not multibase.startswith("z"):
+        raise ValueError("not a base58btc multibase value")
+    data = b58decode(multibase[1:])
+    if not data.startswith(ED25519_PRIV_PREFIX) or len(data) not in (34, 66):
+        raise ValueError("not an Ed25519 secret key multibase value")
+    return data[2:34]
+
+
+def decode_signature(proof_value: str) -> bytes:
+    if not isinstance(proof_value, str) or not proof_value.startswith("z"):
+        raise ValueError("proofValue is not base58btc multibase")
+    return b58decode(proof_value[1:])

@@ -1,0 +1,158 @@
+"""The build: load → validate → model → credential → sign → render → write.
+
+Everything is computed first, in memory and without I/O in the middle stages;
+only then does the writer fill a temporary folder and swap it in. A failure at
+any step raises before the output folder is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from . import credential as cred
+from . import keys as keymod
+from . import schema, sign
+from .did import active_key, did_document, issuer_did, published_keys
+from .errors import ContentError, JsonLdError, KeyConfigError, Problem
+from .layout import Layout
+from .load import load_content
+from .lock import Lock
+from .model import Model
+from .site import site_files
+from .validate import build_model
+
+
+@dataclass
+class BuildOptions:
+    content: Path = Path("content")
+    out: Path = Path("_site")
+    key_path: Path | None = None
+    strict: bool = False
+    templates: Path | None = None  # default: site_templates/ beside the content folder
+    environ: Mapping[str, str] | None = None
+    now: datetime | None = None  # only for warnings (awards in the future)
+    random_bytes: Callable[[int], bytes] = secrets.token_bytes
+    warn: Callable[[str], None] | None = None
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    credentials: int
+    files: int
+    public_key: str
+    development_key: bool
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check_content(content: Path, strict: bool = False, now: datetime | None = None) -> tuple[Model, list[Problem]]:
+    """Load and validate; raise ContentError with every problem. Writes nothing."""
+    model, problems, warnings = build_model(load_content(Path(content)), now or datetime.now(timezone.utc))
+    if strict:
+        problems = problems + warnings
+    if problems or model is None:
+        raise ContentError(problems, [] if strict else warnings)
+    return model, warnings
+
+
+def check_key(model: Model, key: keymod.SigningKey) -> None:
+    """Refuse a signing key that is not the active key every issuer publishes."""
+    for issuer in model.issuers.values():
+        if issuer.keys is None:
+            continue
+        active = active_key(issuer, key.public_multibase)
+        if active.public_key != key.public_multibase:
+            revoked = any(k.public_key == key.public_multibase and k.status == "revoked" for k in issuer.keys)
+            state = "a REVOKED key of" if revoked else "not the active key of"
+            raise KeyConfigError(
+                f"the {key} is {state} {issuer.source} (active key '{active.id}' is {active.public_key}); "
+                "use the matching key or update the issuer's keys"
+            )
+
+
+def sign_credentials(model: Model, key: keymod.SigningKey, assignments: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
+    """Unsigned credential → data-model check → signed, for every award."""
+    problems: list[Problem] = []
+    signed = []
+    for award in model.awards:
+        assignment = assignments[award.fingerprint]
+        document = cred.unsigned_credential(award, assignment, model)
+        errors = schema.check_credential(document)
+        if errors:
+            problems += [Problem(award.source, award.line, "", f"credential would be invalid: {e}") for e in errors]
+            continue
+        issuer = model.issuers[model.achievements[award.achievement].issuer]
+        did = issuer_did(model.site, issuer.slug)
+        method = f"{did}#{active_key(issuer, key.public_multibase).id}"
+        try:
+            secured = sign.sign_document(document, key, method, document["validFrom"], sign.CREDENTIAL_SUITES)
+        except JsonLdError as exc:
+            problems.append(Problem(award.source, award.line, "", str(exc)))
+            continue
+        signed.append((award, secured))
+    if problems:
+        raise ContentError(problems)
+    return signed
+
+
+def build(options: BuildOptions) -> BuildResult:
+    """Build the site into ``options.out``; on any error, leave it untouched."""
+    from .write import Writer
+
+    content = Path(options.content)
+    model, warnings = check_content(content, options.strict, options.now)
+    project_root = content.absolute().parent
+    key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
+    check_key(model, key)
+    _refuse_dangerous_out(content, Path(options.out))
+    lock = Lock.read(content)
+    assignments = lock.assign(model.awards, options.random_bytes)
+    signed = sign_credentials(model, key, assignments)
+    templates = options.templates or project_root / "site_templates"
+    files = site_files(model, signed, assignments, key.public_multibase, templates)
+    writer = Writer(Path(options.out))
+    try:
+        for rel, data in files:
+            writer.write_bytes(rel, data)
+        if lock.changed or not lock.existed:
+            lock.write()
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return BuildResult(Path(options.out), len(signed), len(files), key.public_multibase, key.development, warnings)
+
+
+def _refuse_dangerous_out(content: Path, out: Path) -> None:
+    content_abs, out_abs = content.resolve(), out.resolve()
+    if out_abs == content_abs or content_abs.is_relative_to(out_abs) or out_abs.is_relative_to(content_abs):
+        raise ContentError([Problem(str(out), None, "", "the output folder must not contain or be inside the content folder")])
+    if out_abs == Path(out_abs.anchor) or out_abs == Path.home() or out_abs == Path(os.getcwd()).resolve():
+        raise ContentError([Problem(str(out), None, "", "refusing to replace this folder with the site")])
+
+
+def check_all(content: Path, strict: bool = False, now: datetime | None = None) -> tuple[Model, list[Problem]]:
+    """``credpress check``: content and every unsigned credential, writing nothing.
+
+    Ids and salts come from the lock where it has them and are drawn (and thrown
+    away) otherwise; the lock file is not written.
+    """
+    model, warnings = check_content(content, strict, now)
+    assignments = Lock.read(Path(content)).assign(model.awards)
+    problems = []
+    for award in model.awards:
+        document = cred.unsigned_credential(award, assignments[award.fingerprint], model)
+        problems += [Problem(award.source, award.line, "", f"credential would be invalid: {e}")
+                     for e in schema.check_credential(document)]
+        try:
+            sign.SUITES["eddsa-rdfc-2022"].canonicalize(document)
+        except JsonLdError as exc:
+            problems.append(Problem(award.source, award.line, "", str(exc)))
+    if problems:
+        raise ContentError(problems)
+    return model, warnings

@@ -1,0 +1,110 @@
+"""Stage 6, render: HTML pages from Jinja2 templates.
+
+Templates are looked up in the provider's ``site_templates/`` first, then in the
+built-in ``credpress/templates``; a template can extend the built-in one it
+overrides with the ``default/`` prefix. Autoescape is on and undefined variables
+are errors. Markdown from YAML is rendered, then cleaned by a real sanitizer
+(nh3/ammonia), so raw HTML typed into content never reaches a page.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import markdown as _markdown
+import nh3
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
+from markupsafe import Markup
+
+from .layout import relative
+
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
+    "h3", "h4", "h5", "h6", "a", "hr", "table", "thead", "tbody", "tr", "th", "td",
+}
+
+
+def markdown_html(text: str | None) -> Markup:
+    """Markdown → HTML, sanitized: only harmless tags, only http(s)/mailto links."""
+    if not text:
+        return Markup("")
+    # Raw HTML is escaped before Markdown sees it (so it shows as text), then the
+    # sanitizer cleans what Markdown made.
+    escaped = text.replace("<", "&lt;")
+    html = _markdown.markdown(escaped, extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)
+
+
+def json_for_script(data: Any) -> Markup:
+    """JSON safe to embed inside a <script> element (no ``</script>`` breakout)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def linkedin_url(
+    name: str,
+    organization_id: str | None,
+    organization_name: str,
+    issued_year: int,
+    issued_month: int,
+    cert_url: str,
+    cert_id: str,
+    expires_year: int | None = None,
+    expires_month: int | None = None,
+) -> str:
+    """LinkedIn "Add to profile" link (SPEC-NOTES §8.1). Never carries the learner's name."""
+    params: list[tuple[str, str]] = [("startTask", "CERTIFICATION_NAME"), ("name", name)]
+    if organization_id:
+        params.append(("organizationId", organization_id))
+    else:
+        params.append(("organizationName", organization_name))
+    params += [("issueYear", str(issued_year)), ("issueMonth", str(issued_month))]
+    if expires_year and expires_month:
+        params += [("expirationYear", str(expires_year)), ("expirationMonth", str(expires_month))]
+    params += [("certUrl", cert_url), ("certId", cert_id)]
+    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+
+
+def environment(user_templates: Path | None = None) -> Environment:
+    builtin = PackageLoader("credpress", "templates")
+    loaders = []
+    if user_templates is not None and user_templates.is_dir():
+        loaders.append(FileSystemLoader(str(user_templates)))
+    loaders += [builtin, PrefixLoader({"default": builtin})]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["markdown"] = markdown_html
+    env.filters["script_json"] = json_for_script
+    return env
+
+
+class Renderer:
+    """Renders pages; every page gets ``root`` (relative path to the site root)."""
+
+    def __init__(self, env: Environment, common: dict[str, Any]):
+        self.env = env
+        self.common = common
+
+    def page(self, template: str, path: str, **context: Any) -> str:
+        root = relative(path, "")
+        root = "" if root == "./" else root
+        return self.env.get_template(template).render(
+            **self.common, root=root, page_path=path, **context
+        )

@@ -1,0 +1,107 @@
+"""Stage 7, write: the one writer that owns the output folder.
+
+Everything goes into a fresh temporary folder beside the output folder; only a
+complete build replaces the output (rename old away, rename new in, delete old),
+so a failed or interrupted build leaves the previous output untouched. The
+writer refuses a path written twice and any path that resolves outside the
+folder, and writes JSON with one fixed formatting.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import OutputError
+
+_TMP = ".tmp-"
+_OLD = ".old-"
+
+
+def json_bytes(data: Any) -> bytes:
+    """Fixed formatting: 2-space indent, UTF-8, key order as built, final newline."""
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class Writer:
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir).absolute()
+        self.parent = self.out_dir.parent
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_stale()
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_TMP}", dir=self.parent))
+        self._tmp_resolved = self.tmp.resolve()
+        self.written: set[str] = set()
+
+    def _remove_stale(self) -> None:
+        """Clean up after a build that was killed.
+
+        A build killed between its two renames left the previous output as
+        ``.NAME.old-PID`` and no output folder: put it back. Other leftovers go.
+        """
+        for old in self.parent.glob(f".{self.out_dir.name}{_OLD}*"):
+            pid = old.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+                continue
+            if not self.out_dir.exists():
+                os.replace(old, self.out_dir)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        for stale in self.parent.glob(f".{self.out_dir.name}{_TMP}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+    def _target(self, rel: str) -> Path:
+        posix = PurePosixPath(rel)
+        if posix.is_absolute() or ".." in posix.parts or not posix.parts or rel.endswith("/"):
+            raise OutputError(f"refusing to write {rel!r}: not a relative file path")
+        target = self.tmp / Path(*posix.parts)
+        if not target.resolve().is_relative_to(self._tmp_resolved):
+            raise OutputError(f"refusing to write {rel!r}: it resolves outside the output folder")
+        if posix.as_posix() in self.written:
+            raise OutputError(f"refusing to write {rel!r} twice")
+        self.written.add(posix.as_posix())
+        return target
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        target = self._target(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+    def write_text(self, rel: str, text: str) -> None:
+        self.write_bytes(rel, text.encode("utf-8"))
+
+    def write_json(self, rel: str, data: Any) -> None:
+        self.write_bytes(rel, json_bytes(data))
+
+    def copy_file(self, rel: str, source: Path) -> None:
+        self.write_bytes(rel, Path(source).read_bytes())
+
+    def commit(self) -> None:
+        """Swap the finished folder in for the old output."""
+        old = None
+        if self.out_dir.exists() or self.out_dir.is_symlink():
+            if not self.out_dir.is_dir() or self.out_dir.is_symlink():
+                self.abort()
+                raise OutputError(f"{self.out_dir} exists and is not a folder; not replacing it")
+            old = self.parent / f".{self.out_dir.name}{_OLD}{os.getpid()}"
+            os.replace(self.out_dir, old)
+        os.replace(self.tmp, self.out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
