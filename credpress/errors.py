@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong (or suspicious) in the content, with its location.
 
@@ -20,6 +20,9 @@ class Problem:
     line: int | None
     field: str
     message: str
+
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (self.path, self.line or 0, self.field, self.message)
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -34,8 +37,8 @@ class ContentError(CredpressError):
     """The content has one or more errors; nothing was written."""
 
     def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
-        self.problems = sorted(problems)
-        self.warnings = sorted(warnings or [])
+        self.problems = sorted(problems, key=Problem.sort_key)
+        self.warnings = sorted(warnings or [], key=Problem.sort_key)
         count = len(self.problems)
         super().__init__(f"Aborted with {count} content error{'s' if count != 1 else ''}")
 

@@ -116,7 +116,9 @@ def expand(document: Any) -> list[Any]:
     """JSON-LD expansion with the bundled contexts."""
     check_contexts(document)
     try:
-        return _pyld.expand(copy.deepcopy(document), _options())
+        # pyld does not modify its input (the signing tests would catch it: JCS
+        # signs the same object afterwards), so no defensive copy.
+        return _pyld.expand(document, _options())
     except JsonLdError:
         raise
     except _pyld.JsonLdError as exc:
@@ -139,10 +141,26 @@ def canonize(document: Any) -> str:
 
 
 def canonize_expanded(expanded: Any) -> str:
+    """RDFC-1.0 of an already expanded document.
+
+    These are the steps of pyld's ``normalize`` after its own expansion (JSON-LD
+    to RDF: node map, then triples; then URDNA2015), so the document is expanded
+    once, not twice.
+    """
     opts = _options()
-    opts.update({"algorithm": "URDNA2015", "format": "application/n-quads"})
+    opts.update({"algorithm": "URDNA2015", "format": "application/n-quads", "produceGeneralizedRdf": False,
+                 "rdfDirection": None})
+    processor = _pyld.JsonLdProcessor()
+    issuer = _pyld.IdentifierIssuer("_:b")
     try:
-        return _pyld.normalize(expanded, opts)
+        node_map: dict[str, Any] = {"@default": {}}
+        processor._create_node_map(expanded, node_map, "@default", issuer)
+        dataset = {
+            name: processor._graph_to_rdf(graph, issuer, opts)
+            for name, graph in sorted(node_map.items())
+            if name == "@default" or _pyld._is_absolute_iri(name)
+        }
+        return _pyld.URDNA2015().main(dataset, opts)
     except _pyld.JsonLdError as exc:
         raise JsonLdError(f"RDF canonicalization failed: {_cause(exc)}") from None
 

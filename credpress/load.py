@@ -22,6 +22,15 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # Upper bound on nodes after alias expansion (guards against "billion laughs").
 MAX_NODES = 200_000
 MAX_DEPTH = 32
+# libyaml's parser when present (same safe semantics and marks, 10x faster).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# Only plain data: YAML's standard scalar, list and mapping types. Anything else
+# (!!python/object, !!binary, custom !tags) is refused.
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+}
 
 
 class LineDict(dict):
@@ -84,6 +93,8 @@ class _Converter:
     def convert(self, node: yaml.Node, depth: int = 0) -> Any:
         self.count += 1
         line = node.start_mark.line + 1
+        if node.tag not in _PLAIN_TAGS:
+            raise _Abort(line, f"YAML tag {node.tag} is not allowed")
         if self.count > MAX_NODES:
             raise _Abort(line, f"document has more than {MAX_NODES} values (alias expansion?)")
         if depth > MAX_DEPTH:
@@ -130,7 +141,7 @@ class _Abort(Exception):
 def parse_yaml(text: str, path: str, problems: list[Problem], warnings: list[Problem]) -> Any:
     """Parse one YAML document; on failure add a Problem and return None."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -10,6 +10,7 @@ are errors. Markdown from YAML is rendered, then cleaned by a real sanitizer
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -27,6 +28,7 @@ _ALLOWED_TAGS = {
 }
 
 
+@lru_cache(maxsize=2048)
 def markdown_html(text: str | None) -> Markup:
     """Markdown → HTML, sanitized: only harmless tags, only http(s)/mailto links."""
     if not text:

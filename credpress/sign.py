@@ -8,7 +8,9 @@ JCS are two objects, not two code paths. Step numbers follow vc-di-eddsa §3.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Protocol
 
 import rfc8785
@@ -68,9 +70,15 @@ def hash_data(suite: Cryptosuite, unsecured: dict[str, Any], options: dict[str, 
     config = {k: v for k, v in options.items() if k != "proofValue"}
     # Step 2: the proof configuration carries the document's @context.
     config["@context"] = unsecured["@context"]
-    proof_hash = hashlib.sha256(suite.canonicalize(config)).digest()
+    proof_hash = _proof_hash(suite.name, json.dumps(config, sort_keys=True))
     doc_hash = hashlib.sha256(suite.canonicalize(unsecured)).digest()
     return proof_hash + doc_hash
+
+
+@lru_cache(maxsize=4096)
+def _proof_hash(suite_name: str, config_json: str) -> bytes:
+    # Proof configurations repeat (same key, same day), so their hash is cached.
+    return hashlib.sha256(SUITES[suite_name].canonicalize(json.loads(config_json))).digest()
 
 
 def create_proof(

@@ -199,9 +199,11 @@ def multikey(value: Any) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "nothing"
-    return {dict: "a mapping", list: "a list", bool: "true/false", int: "a number", float: "a number"}.get(
-        type(value) if not isinstance(value, dict) else dict, type(value).__name__
-    )
+    for kind, label in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"),
+                        ((int, float), "a number"), (datetime, "a date and time"), (date, "a date")):
+        if isinstance(value, kind):
+            return label
+    return type(value).__name__
 
 
 @dataclass(frozen=True)
@@ -399,7 +401,7 @@ def _file_slug(checker: Checker, source: SourceFile, stem: str) -> bool:
 
 def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     if source is None or source.data is None:
-        if source is not None:
+        if source is not None and not any(p.path == source.path for p in checker.problems):
             checker.error(source.path, None, "", "file is empty")
         return None
     data = checker.mapping(source.data, SITE_SCHEMA, source.path)
@@ -600,6 +602,8 @@ def _check_stacks(checker: Checker, awards: list[Award], achievements: dict) -> 
         held.setdefault(award.recipient.identity, set()).add(award.achievement)
     for award in awards:
         stack = achievements[award.achievement].stack
+        if any(part not in achievements for part in stack):
+            continue  # a part has errors of its own, already reported
         missing = [part for part in stack if part not in held[award.recipient.identity]]
         if missing:
             checker.warn(award.source, award.line, "achievement", f"recipient does not hold {', '.join(missing)} from the stack of '{award.achievement}'")

@@ -36,6 +36,7 @@ class Writer:
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_TMP}", dir=self.parent))
         self._tmp_resolved = self.tmp.resolve()
         self.written: set[str] = set()
+        self._folders: set[Path] = {self._tmp_resolved}
 
     def _remove_stale(self) -> None:
         """Clean up after a build that was killed.
@@ -58,9 +59,12 @@ class Writer:
         posix = PurePosixPath(rel)
         if posix.is_absolute() or ".." in posix.parts or not posix.parts or rel.endswith("/"):
             raise OutputError(f"refusing to write {rel!r}: not a relative file path")
-        target = self.tmp / Path(*posix.parts)
-        if not target.resolve().is_relative_to(self._tmp_resolved):
-            raise OutputError(f"refusing to write {rel!r}: it resolves outside the output folder")
+        if any(part in ("", ".") or "\\" in part or "\0" in part for part in posix.parts):
+            raise OutputError(f"refusing to write {rel!r}: not a clean relative path")
+        # No '..' and no absolute part, in a folder we just created and into which we
+        # never write links: the path cannot resolve outside it (checked again below
+        # for the folder the file goes in, once per folder).
+        target = self._tmp_resolved.joinpath(*posix.parts)
         if posix.as_posix() in self.written:
             raise OutputError(f"refusing to write {rel!r} twice")
         self.written.add(posix.as_posix())
@@ -68,8 +72,14 @@ class Writer:
 
     def write_bytes(self, rel: str, data: bytes) -> None:
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.resolve().is_relative_to(self._tmp_resolved):
+                raise OutputError(f"refusing to write {rel!r}: it resolves outside the output folder")
+            self._folders.add(folder)
+        with open(target, "xb") as handle:  # "x": never through an existing file or link
+            handle.write(data)
 
     def write_text(self, rel: str, text: str) -> None:
         self.write_bytes(rel, text.encode("utf-8"))
