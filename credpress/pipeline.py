@@ -16,7 +16,7 @@ from typing import Any, Callable, Mapping
 
 from . import credential as cred
 from . import keys as keymod
-from . import schema, sign
+from . import schema, sign, workers
 from .did import active_key, did_document, issuer_did, published_keys
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
 from .layout import Layout
@@ -75,29 +75,34 @@ def check_key(model: Model, key: keymod.SigningKey) -> None:
             )
 
 
+def _sign_award(model: Model, key: keymod.SigningKey, award: Any, assignment: Any) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Unsigned credential → data-model check → signed (or the problems)."""
+    document = cred.unsigned_credential(award, assignment, model)
+    errors = schema.check_credential(document)
+    if errors:
+        return None, [Problem(award.source, award.line, "", f"credential would be invalid: {e}") for e in errors]
+    issuer = model.issuers[model.achievements[award.achievement].issuer]
+    did = issuer_did(model.site, issuer.slug)
+    method = f"{did}#{active_key(issuer, key.public_multibase).id}"
+    try:
+        return sign.sign_document(document, key, method, document["validFrom"], sign.CREDENTIAL_SUITES), []
+    except JsonLdError as exc:
+        return None, [Problem(award.source, award.line, "", str(exc))]
+
+
+def _sign_index(state: tuple[Model, keymod.SigningKey, dict[str, Any]], index: int) -> Any:
+    model, key, assignments = state
+    award = model.awards[index]
+    return _sign_award(model, key, award, assignments[award.fingerprint])
+
+
 def sign_credentials(model: Model, key: keymod.SigningKey, assignments: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
-    """Unsigned credential → data-model check → signed, for every award."""
-    problems: list[Problem] = []
-    signed = []
-    for award in model.awards:
-        assignment = assignments[award.fingerprint]
-        document = cred.unsigned_credential(award, assignment, model)
-        errors = schema.check_credential(document)
-        if errors:
-            problems += [Problem(award.source, award.line, "", f"credential would be invalid: {e}") for e in errors]
-            continue
-        issuer = model.issuers[model.achievements[award.achievement].issuer]
-        did = issuer_did(model.site, issuer.slug)
-        method = f"{did}#{active_key(issuer, key.public_multibase).id}"
-        try:
-            secured = sign.sign_document(document, key, method, document["validFrom"], sign.CREDENTIAL_SUITES)
-        except JsonLdError as exc:
-            problems.append(Problem(award.source, award.line, "", str(exc)))
-            continue
-        signed.append((award, secured))
+    """Sign every award's credential (on all cores for large builds)."""
+    results = workers.map_indices(_sign_index, len(model.awards), (model, key, assignments))
+    problems = [p for _, found in results for p in found]
     if problems:
         raise ContentError(problems)
-    return signed
+    return [(award, signed) for award, (signed, _) in zip(model.awards, results)]
 
 
 def build(options: BuildOptions) -> BuildResult:
