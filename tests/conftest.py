@@ -1,0 +1,67 @@
+"""Shared fixtures: a fixed signing key, copies of content folders, a build helper."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from credpress import keys
+from credpress.pipeline import BuildOptions, build
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE = REPO / "content"
+SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
+SPECS = REPO.parent / "shared" / "specs"
+
+# A fixed test key (never used outside tests): seed bytes 0..31.
+TEST_SEED = bytes(range(32))
+
+
+def fixed_key() -> keys.SigningKey:
+    return keys.from_seed(TEST_SEED, "test key")
+
+
+def seeded_random(seed: int = 7):
+    rng = random.Random(seed)
+    return lambda n: bytes(rng.getrandbits(8) for _ in range(n))
+
+
+def make_build(content: Path, out: Path, key_path: Path, **extra) -> object:
+    options = BuildOptions(content=content, out=out, key_path=key_path, environ={}, warn=lambda m: None, **extra)
+    return build(options)
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / "keys" / "signing-key.pem"
+    keys.write_key_file(path, fixed_key())
+    return path
+
+
+@pytest.fixture
+def small_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(SMALL, target)
+    return target
+
+
+@pytest.fixture
+def example_content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The shipped example content built once with the fixed key (read-only use)."""
+    root = tmp_path_factory.mktemp("example")
+    content = root / "content"
+    shutil.copytree(EXAMPLE, content)
+    key_path = root / "key.pem"
+    keys.write_key_file(key_path, fixed_key())
+    make_build(content, root / "_site", key_path)
+    return root / "_site"

@@ -1,0 +1,47 @@
+"""The golden output tree: the small fixture site built with the fixed test key.
+
+    python tests/golden.py          regenerate tests/golden/small/ after an intended change
+
+Only this explicit command rewrites the tree; tests/test_golden.py compares a
+fresh build with it, file by file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from conftest import SMALL, fixed_key, make_build, seeded_random  # noqa: E402
+
+from credpress import keys  # noqa: E402
+
+GOLDEN = HERE / "golden" / "small"
+
+
+def build_fixture(workdir: Path) -> Path:
+    """Build tests/fixtures/small (with a lock drawn from a seeded random source)."""
+    content = workdir / "content"
+    shutil.copytree(SMALL, content)
+    key_path = workdir / "key.pem"
+    keys.write_key_file(key_path, fixed_key())
+    make_build(content, workdir / "_site", key_path, random_bytes=seeded_random())
+    shutil.copy(content / "credpress.lock", workdir / "_site" / "credpress.lock.for-golden")
+    return workdir / "_site"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        site = build_fixture(Path(tmp))
+        if GOLDEN.exists():
+            shutil.rmtree(GOLDEN)
+        shutil.copytree(site, GOLDEN)
+    print(f"regenerated {GOLDEN}")
+
+
+if __name__ == "__main__":
+    main()

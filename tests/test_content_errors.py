@@ -1,0 +1,161 @@
+"""Bad content: exact `path:line: field: message`, all at once, exit 1, output untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from credpress.cli import main
+from conftest import SMALL
+
+
+def _replace(rel: str, old: str, new: str) -> dict[str, str]:
+    text = (SMALL / rel).read_text("utf-8")
+    assert old in text, f"fixture {rel} lacks {old!r}"
+    return {rel: text.replace(old, new, 1)}
+
+
+def _award(body: str) -> dict[str, str]:
+    return {"awards/more.yaml": body}
+
+
+CASES = {
+    "yaml-syntax": ({"achievements/alpha.yaml": "issuer: acme\nname: [unclosed\n"},
+                    ["content/achievements/alpha.yaml:3: YAML syntax error: did not find expected ',' or ']'"]),
+    "missing-required": (_replace("achievements/alpha.yaml", "name: Alpha Skills\n", ""),
+                         ["content/achievements/alpha.yaml:1: name: required field is missing"]),
+    "unknown-achievement": (_replace("awards/cohort.yaml", "achievement: beta\n  recipient:\n    name: Grace",
+                                     "achievement: gamma\n  recipient:\n    name: Grace"),
+                            ["content/awards/cohort.yaml:26: [4].achievement: unknown achievement 'gamma'"]),
+    "impossible-date": (_replace("awards/cohort.yaml", "2026-05-01", "2026-02-30"),
+                        ["content/awards/cohort.yaml:31: [4].awarded: '2026-02-30' is not a valid date or date-time (YYYY-MM-DD)"]),
+    "out-of-range-date": (_replace("awards/cohort.yaml", "2026-05-01", "1066-10-14"),
+                          ["content/awards/cohort.yaml:31: [4].awarded: year 1066 is out of range (1970-2200)"]),
+    "invalid-email": (_replace("awards/cohort.yaml", "email: ada@example.org\n  awarded: 2026-03-01",
+                               "email: ada-at-example.org\n  awarded: 2026-03-01"),
+                      ["content/awards/cohort.yaml:4: [0].recipient.email: not an email address"]),
+    "duplicate-award": (_award("- achievement: alpha\n  recipient:\n    name: Ada L.\n    email: ADA@example.org \n  awarded: 2026-03-01\n"),
+                        ["content/awards/more.yaml:1: [0]: duplicate award: same achievement, recipient and date as content/awards/cohort.yaml:1"]),
+    "image-missing": (_replace("achievements/beta.yaml", "images/badge-b.png", "images/nope.png"),
+                      ["content/achievements/beta.yaml:5: image: image file images/nope.png not found"]),
+    "image-outside": (_replace("achievements/beta.yaml", "images/badge-b.png", "../../etc/passwd"),
+                      ["content/achievements/beta.yaml:5: image: must be a path inside the content folder"]),
+    "image-not-image": (_replace("achievements/beta.yaml", "images/badge-b.png", "site.yaml"),
+                        ["content/achievements/beta.yaml:5: image: site.yaml is not a PNG, JPEG or SVG image"]),
+    "base-url-http": ({"site.yaml": "base_url: http://example.test/\n"},
+                      ["content/site.yaml:1: base_url: must be an https URL (verifiers require TLS for did:web)"]),
+    "python-tag": ({"site.yaml": 'base_url: !!python/object/apply:os.system ["echo hi"]\n'},
+                   ["content/site.yaml:1: YAML tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"]),
+    "alias-bomb": ({"site.yaml": "a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n" + "".join(
+        f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdef", "bcdefg"))},
+                   ["content/site.yaml:1: document has more than 200000 values (alias expansion?)"]),
+    "duplicate-key": ({"site.yaml": "base_url: https://a.example/\nbase_url: https://b.example/\n"},
+                      ["content/site.yaml:2: duplicate key 'base_url'"]),
+    "two-recipient-ids": (_award("- achievement: alpha\n  recipient:\n    name: X\n    email: x@example.org\n    did: did:example:x\n  awarded: 2026-03-01\n"),
+                          ["content/awards/more.yaml:2: [0].recipient: give exactly one of email, email_hash (with salt) or did"]),
+    "control-character": (_award('- achievement: alpha\n  recipient:\n    name: "X\\u0007Y"\n    email: x@example.org\n  awarded: 2026-03-01\n'),
+                          ["content/awards/more.yaml:3: [0].recipient.name: contains control characters"]),
+    "zero-width": (_award('- achievement: alpha\n  recipient:\n    name: "X\\u200bY"\n    email: x@example.org\n  awarded: 2026-03-01\n'),
+                   ["content/awards/more.yaml:3: [0].recipient.name: contains invisible (zero-width or bidirectional) characters"]),
+    "awards-not-a-list": (_award("achievement: alpha\n"),
+                          ["content/awards/more.yaml:1: an awards file must be a list of awards"]),
+    "bad-achievement-type": (_replace("achievements/alpha.yaml", "MicroCredential", "Microcredential"),
+                             ["content/achievements/alpha.yaml:8: type: 'Microcredential' is not one of the allowed values (did you mean 'MicroCredential'?)"]),
+    "wrong-type": (_replace("achievements/alpha.yaml", "credits: 1", "credits: lots"),
+                   ["content/achievements/alpha.yaml:10: credits: must be a number, not text"]),
+    "expires-before-award": (_replace("awards/cohort.yaml", "expires: 2027-01-01", "expires: 2026-01-01"),
+                             ["content/awards/cohort.yaml:32: [4].expires: must be after the award date"]),
+    "unknown-stack-part": (_replace("achievements/cert.yaml", "[alpha, beta]", "[alpha, gamma]"),
+                           ["content/achievements/cert.yaml:7: stack[1]: unknown achievement 'gamma'"]),
+    "bad-duration": (_replace("achievements/beta.yaml", "P2Y", "2 years"),
+                     ["content/achievements/beta.yaml:12: expires_after: not an ISO 8601 duration of years, months, weeks or days (e.g. P2Y, P18M)"]),
+    "javascript-url": (_award("- achievement: alpha\n  recipient:\n    name: X\n    email: x@example.org\n  awarded: 2026-03-01\n"
+                              "  evidence:\n    - name: E\n      url: javascript:alert(1)\n"),
+                       ["content/awards/more.yaml:8: [0].evidence[0].url: must be an http(s) URL"]),
+    "invalid-did": (_award("- achievement: alpha\n  recipient:\n    name: X\n    did: not-a-did\n  awarded: 2026-03-01\n"),
+                    ["content/awards/more.yaml:4: [0].recipient.did: not a DID (did:method:identifier)"]),
+    "hash-without-salt": (_award("- achievement: alpha\n  recipient:\n    name: X\n    email_hash: sha256$" + "ab" * 32 + "\n  awarded: 2026-03-01\n"),
+                          ["content/awards/more.yaml:2: [0].recipient.salt: email_hash and salt go together"]),
+    "slug-file-name": ({"achievements/Bad Name.yaml": "issuer: acme\n"},
+                       ["content/achievements/Bad Name.yaml: file name 'Bad Name' must be a slug: lower-case letters, digits and hyphens"]),
+}
+
+
+def _apply(content: Path, edits: dict[str, str]) -> None:
+    for rel, text in edits.items():
+        (content / rel).write_text(text, "utf-8")
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def built(small_content: Path, key_file: Path, tmp_path: Path, monkeypatch):
+    """A good build in tmp/_site, run from tmp so messages start with content/."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--key", str(key_file)])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "_site"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_content_is_reported_and_nothing_is_written(name, built, small_content, key_file, tmp_path):
+    edits, expected = CASES[name]
+    before = _snapshot(built)
+    lock_before = (small_content / "credpress.lock").read_bytes()
+    _apply(small_content, edits)
+    result = CliRunner().invoke(main, ["build", "--key", str(key_file)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if not line.startswith(("warning:", "Aborted"))]
+    assert lines == expected
+    assert result.output.splitlines()[-1] == f"Aborted with {len(expected)} content error{'s' if len(expected) > 1 else ''}"
+    assert _snapshot(built) == before
+    assert (small_content / "credpress.lock").read_bytes() == lock_before
+    assert not list(tmp_path.glob("._site.tmp-*"))
+
+
+def test_all_errors_are_reported_in_one_run(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("missing-required", "invalid-email", "javascript-url", "bad-duration"):
+        _apply(small_content, CASES[name][0])
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "content/achievements/alpha.yaml:1: name: required field is missing",
+        "content/achievements/beta.yaml:12: expires_after: not an ISO 8601 duration of years, months, weeks or days (e.g. P2Y, P18M)",
+        "content/awards/cohort.yaml:4: [0].recipient.email: not an email address",
+        "content/awards/more.yaml:8: [0].evidence[0].url: must be an http(s) URL",
+        "Aborted with 4 content errors",
+    ]
+
+
+def test_unknown_keys_warn_and_fail_under_strict(small_content, tmp_path, monkeypatch, key_file):
+    monkeypatch.chdir(tmp_path)
+    _apply(small_content, _replace("achievements/alpha.yaml", "credits: 1", "credits: 1\ncredit: 2"))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0
+    assert "warning: content/achievements/alpha.yaml:11: credit: unknown field (did you mean 'credits'?)" in result.output
+    strict = CliRunner().invoke(main, ["build", "--strict", "--key", str(key_file)])
+    assert strict.exit_code == 1
+    assert strict.output.splitlines()[0] == "content/achievements/alpha.yaml:11: credit: unknown field (did you mean 'credits'?)"
+    assert not (tmp_path / "_site").exists()
+
+
+def test_incomplete_stack_is_a_warning(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _apply(small_content, _award("- achievement: cert\n  recipient:\n    name: Bo\n    email: bo@example.org\n  awarded: 2026-06-01\n"))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0
+    assert "warning: content/awards/more.yaml:1: achievement: recipient does not hold alpha, beta from the stack of 'cert'" in result.output
+
+
+def test_unnormalized_unicode_is_normalized_with_a_warning(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    decomposed = "Zoe\u0308"  # e + combining diaeresis
+    _apply(small_content, _award(f"- achievement: beta\n  recipient:\n    name: {decomposed}\n    email: zoe@example.org\n  awarded: 2026-03-01\n"))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0
+    assert "warning: content/awards/more.yaml: text was normalized to Unicode NFC" in result.output

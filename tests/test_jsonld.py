@@ -1,0 +1,77 @@
+"""Offline JSON-LD: the memoised pyld gives the same bytes, drops are caught, URLs refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pyld import jsonld as pyld
+
+from credpress import jsonld
+from credpress.errors import JsonLdError
+from conftest import SPECS
+
+
+def _unpatched_canon(document):
+    """pyld exactly as published: our memo switched off for this call."""
+    patched = pyld.JsonLdProcessor._process_context
+    pyld.JsonLdProcessor._process_context = jsonld._original_process_context
+    try:
+        return pyld.normalize(
+            json.loads(json.dumps(document)),
+            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": jsonld.document_loader},
+        )
+    finally:
+        pyld.JsonLdProcessor._process_context = patched
+
+
+def test_memoised_canonicalization_matches_unpatched_pyld(example_site):
+    documents = [json.loads(p.read_text()) for p in sorted((example_site / "credentials").glob("*.json"))]
+    documents += [json.loads(p.read_text()) for p in sorted((example_site / "achievements").glob("*.json"))]
+    assert len(documents) > 30
+    for document in documents:
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        assert jsonld.canonize(unsecured) == _unpatched_canon(unsecured)
+
+
+def test_vectors_match_unpatched_pyld():
+    for path in sorted((SPECS / "test-vectors").rglob("unsigned.json")):
+        document = json.loads(path.read_text())
+        assert jsonld.canonize(document) == _unpatched_canon(document), path
+
+
+def test_dropped_terms_are_named():
+    document = json.loads((SPECS / "test-vectors/ob-v3p0-eddsa-rdfc-2022/unsigned.json").read_text())
+    document["credentialSubject"]["nickname"] = "Ada"
+    document["favouriteColour"] = {"value": "blue"}
+    with pytest.raises(JsonLdError) as caught:
+        jsonld.canonize(document)
+    assert str(caught.value) == (
+        "JSON-LD would drop credentialSubject.nickname, favouriteColour (term not defined by the @context)"
+    )
+
+
+def test_missing_type_drops_type_scoped_terms():
+    # SPEC-NOTES §0.2: without type AchievementSubject, "achievement" is undefined.
+    document = json.loads((SPECS / "test-vectors/ob-v3p0-eddsa-rdfc-2022/unsigned.json").read_text())
+    del document["credentialSubject"]["type"]
+    assert jsonld.dropped_terms(document) == ["credentialSubject.achievement"]
+
+
+def test_complete_document_drops_nothing(example_site):
+    path = next((example_site / "credentials").glob("*.json"))
+    document = json.loads(path.read_text())
+    assert jsonld.dropped_terms({k: v for k, v in document.items() if k != "proof"}) == []
+
+
+@pytest.mark.parametrize("url", ["https://example.com/context.json", "http://www.w3.org/ns/credentials/v2"])
+def test_unknown_context_is_refused_not_fetched(url):
+    with pytest.raises(JsonLdError, match="unknown JSON-LD context"):
+        jsonld.canonize({"@context": ["https://www.w3.org/ns/credentials/v2", url], "type": "VerifiableCredential"})
+    with pytest.raises(JsonLdError, match="unknown JSON-LD context"):
+        jsonld.document_loader(url)
+
+
+def test_every_bundled_context_loads():
+    for url in jsonld.context_index():
+        assert "@context" in jsonld.document_loader(url)["document"]

@@ -1,0 +1,96 @@
+"""Both OB 3.0 schemas: every example credential passes; the fast path agrees with jsonschema."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from jsonschema import Draft201909Validator
+
+from credpress import schema
+
+
+def _credentials(site):
+    return [json.loads(p.read_text()) for p in sorted((site / "credentials").glob("*.json"))]
+
+
+def test_every_example_credential_validates_against_both_schemas(example_site):
+    credentials = _credentials(example_site)
+    assert len(credentials) >= 10
+    for name in schema.SCHEMAS:
+        reference = Draft201909Validator(schema.schema_document(name))
+        for credential in credentials:
+            errors = [e.message for e in reference.iter_errors(credential)]
+            assert errors == [], (name, credential["id"], errors)
+
+
+def test_no_ref_has_sibling_keywords():
+    # The precondition for evaluating these draft 2019-09 schemas with a draft-07
+    # engine: a $ref with siblings means something else in the two drafts.
+    def walk(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                assert set(node) - {"$ref", "$comment", "description"} == set(), node
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for name in schema.SCHEMAS:
+        walk(schema.schema_document(name))
+
+
+def _mutations(document):
+    """Copies of *document* with one value replaced by each wrong-typed value."""
+    def paths(node, prefix=()):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield prefix + (key,)
+                yield from paths(value, prefix + (key,))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield prefix + (index,)
+                yield from paths(value, prefix + (index,))
+
+    for path in paths(document):
+        for replacement in (None, 42, "text", {}):
+            clone = copy.deepcopy(document)
+            target = clone
+            for step in path[:-1]:
+                target = target[step]
+            target[path[-1]] = replacement
+            yield clone
+        clone = copy.deepcopy(document)
+        target = clone
+        for step in path[:-1]:
+            target = target[step]
+        del target[path[-1]]
+        yield clone
+
+
+def test_fast_validator_agrees_with_reference(example_site):
+    credential = _credentials(example_site)[0]
+    references = {name: Draft201909Validator(schema.schema_document(name)) for name in schema.SCHEMAS}
+    checked = invalid = 0
+    for mutated in _mutations(credential):
+        expected = all(v.is_valid(mutated) for v in references.values())
+        assert schema._fast_valid(mutated) == expected
+        checked += 1
+        invalid += not expected
+    assert checked > 500 and invalid > 100
+
+
+def test_schema_errors_name_the_field(example_site):
+    credential = _credentials(example_site)[0]
+    credential["image"] = "https://example.test/badge.png"
+    assert "strict schema: image: 'https://example.test/badge.png' is not of type 'object'" in schema.schema_errors(credential)
+
+
+def test_data_model_rules():
+    assert schema.data_model_errors({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+                                     "credentialSubject": {}}) == [
+        "@context must name an OB 3.0 context second (use https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json)",
+        "type must include VerifiableCredential and OpenBadgeCredential",
+        "credentialSubject needs an id or an identifier",
+    ]
