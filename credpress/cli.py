@@ -36,13 +36,15 @@ def main() -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("_site"), show_default=True, help="Output folder (replaced only on success).")
 @click.option("--key", "key_path", type=click.Path(path_type=Path), default=None, help="Signing key file (else $CREDPRESS_SIGNING_KEY).")
 @click.option("--strict", is_flag=True, help="Treat warnings (such as unknown fields) as errors.")
-def build(content: Path, out: Path, key_path: Path | None, strict: bool) -> None:
+@click.option("--frozen", is_flag=True, help="Fail instead of adding new awards to credpress.lock (CI).")
+def build(content: Path, out: Path, key_path: Path | None, strict: bool, frozen: bool) -> None:
     """Build the site: signed credentials, DID documents and pages."""
     from .errors import ContentError, CredpressError
     from .pipeline import BuildOptions, build as run_build
 
     try:
-        result = run_build(BuildOptions(content=content, out=out, key_path=key_path, strict=strict, warn=_err))
+        result = run_build(BuildOptions(content=content, out=out, key_path=key_path, strict=strict, frozen=frozen,
+                                        warn=_err))
     except ContentError as exc:
         _report_content_error(exc)
         sys.exit(1)
@@ -59,13 +61,14 @@ def build(content: Path, out: Path, key_path: Path | None, strict: bool) -> None
 @main.command()
 @click.option("--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="Content folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(content: Path, strict: bool) -> None:
+@click.option("--frozen", is_flag=True, help="Fail if credpress.lock lacks an award.")
+def check(content: Path, strict: bool, frozen: bool) -> None:
     """Validate the content and its credentials; write nothing."""
     from .errors import ContentError
     from .pipeline import check_all
 
     try:
-        model, warnings = check_all(content, strict)
+        model, warnings = check_all(content, strict, frozen=frozen)
     except ContentError as exc:
         _report_content_error(exc)
         sys.exit(1)
@@ -79,20 +82,128 @@ def check(content: Path, strict: bool) -> None:
               help="Where to write the key (default ~/.config/credpress/signing-key.pem).")
 @click.option("--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True,
               help="Content folder (the key is refused inside it).")
-def keygen(out_path: Path | None, content: Path) -> None:
+@click.option("--rotate", is_flag=True, help="Make the new key active in every issuer's YAML and retire the old one.")
+@click.option("--key", "key_path", type=click.Path(path_type=Path), default=None,
+              help="With --rotate: the current key, when the issuer YAML lists none (else $CREDPRESS_SIGNING_KEY).")
+def keygen(out_path: Path | None, content: Path, rotate: bool, key_path: Path | None) -> None:
     """Create a new Ed25519 signing key (file mode 0600)."""
-    from .errors import CredpressError
+    from .errors import ContentError, CredpressError
     from .keygen import create_key_file
 
     try:
-        path, key = create_key_file(out_path, content)
+        path, key, changed = create_key_file(out_path, content, rotate, key_path)
+    except ContentError as exc:
+        _report_content_error(exc)
+        sys.exit(1)
     except CredpressError as exc:
         _err(f"error: {exc}")
         sys.exit(1)
+    for source in changed:
+        click.echo(f"Updated {source}: new active key, previous key retired (it still verifies old copies).")
     click.echo(f"Wrote the private key to {path} (mode 0600). Keep it out of git.")
     click.echo(f"Public key (publicKeyMultibase): {key.public_multibase}")
     click.echo("Store this value as the repository secret CREDPRESS_SIGNING_KEY:")
     click.echo(key.secret_multibase())
+
+
+@main.command()
+@click.argument("credential")
+@click.option("--reason", required=True, help="Why, shown on the badge page (one line).")
+@click.option("--date", "when", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Revocation date (default: today).")
+@click.option("--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="Content folder.")
+def revoke(credential: str, reason: str, when, content: Path) -> None:
+    """Revoke a credential: add revoked: {date, reason} to its award.
+
+    CREDENTIAL is the credential id (the UUID) or its URL. Build and publish
+    afterwards: the status list changes, the credential itself does not.
+    """
+    from datetime import date
+
+    from .errors import ContentError, CredpressError
+    from .edit import revoke as run_revoke
+
+    try:
+        where = run_revoke(content, credential, reason, when.date() if when else date.today())
+    except ContentError as exc:
+        _report_content_error(exc)
+        sys.exit(1)
+    except CredpressError as exc:
+        _err(f"error: {exc}")
+        sys.exit(1)
+    click.echo(f"Revoked at {where}. Now build, commit and publish.")
+
+
+def _map_option(ctx, param, values):
+    maps = []
+    for value in values:
+        prefix, sep, folder = value.partition("=")
+        if not sep or not prefix.startswith(("https://", "http://")) or not folder:
+            raise click.BadParameter(f"{value!r} is not URL_PREFIX=DIR (e.g. https://badges.example.org/=_site)")
+        if not Path(folder).is_dir():
+            raise click.BadParameter(f"{folder!r} is not a folder")
+        maps.append((prefix, Path(folder)))
+    return maps
+
+
+def _now_option(ctx, param, value):
+    from datetime import datetime, timezone
+
+    if value is None:
+        return datetime.now(timezone.utc)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date or date-time") from None
+    # A date or a time without a zone is taken as UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+_MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--map", "maps", multiple=True, callback=_map_option, metavar="URL_PREFIX=DIR",
+              help="Serve URLs under URL_PREFIX from files in DIR (a built site). Repeatable.")
+@click.option("--offline", is_flag=True, help="Fetch nothing that --map does not serve.")
+@click.option("--recipient", metavar="EMAIL", default=None, help="Also check the credential was issued to EMAIL.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document with every check.")
+@click.option("--now", callback=_now_option, metavar="DATETIME", help="Check validity at this time (ISO 8601).")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPU count).")
+def verify(targets, maps, offline, recipient, as_json, now, workers) -> None:
+    """Verify credentials: files, folders of them (e.g. _site) or https URLs.
+
+    Exit status 0 when every credential is verified, 1 otherwise.
+    """
+    import json as jsonlib
+
+    from .resolve import Resolver
+    from .verify_run import TargetError, find_targets, summary, verify_targets
+
+    try:
+        found = find_targets(targets)
+    except TargetError as exc:
+        raise click.BadParameter(str(exc), param_hint="TARGET") from None
+    resolver = Resolver(maps, offline=offline)
+    results = []
+    for result in verify_targets(found, resolver, now, recipient, workers):
+        results.append(result)
+        if not as_json:
+            click.echo(f"{result.source}: {result.status.upper()}")
+            for check in result.checks:
+                click.echo(f"  {_MARK[check.result]} {check.id}: {check.message}")
+    counts = summary(results)
+    ok = bool(results) and counts["verified"] == counts["total"]
+    if as_json:
+        document = {"verified": ok, "now": now.isoformat(), "summary": counts,
+                    "credentials": [r.to_json() for r in results]}
+        click.echo(jsonlib.dumps(document, indent=2, ensure_ascii=False))
+    elif results:
+        parts = ", ".join(f"{counts[k]} {k}" for k in ("verified", "failed", "revoked", "expired") if counts[k])
+        click.echo(f"{counts['total']} credential{'s' if counts['total'] != 1 else ''}: {parts}")
+    if not results:
+        _err("error: no credentials found in " + ", ".join(targets))
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":  # pragma: no cover

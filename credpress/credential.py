@@ -12,6 +12,7 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from . import status
 from .did import issuer_did
 from .jsonld import OB_V3, VC_V2
 from .layout import Layout
@@ -149,7 +150,9 @@ def unsigned_credential(award: Award, assignment: Assignment, model: Model) -> d
     if achievement.image:
         credential["image"] = image_object(achievement.image, layout, f"{achievement.name} badge")
     credential["issuer"] = issuer_profile(issuer, model)
-    credential["validFrom"] = timestamp(award.awarded)
+    # A reissued (corrected) copy gets a newer validFrom and keeps awardedDate,
+    # so verifiers can tell which copy is newest (SPEC-NOTES §1.1).
+    credential["validFrom"] = timestamp(award.valid_from)
     until = valid_until(award, achievement)
     if until is not None:
         credential["validUntil"] = timestamp(until)
@@ -157,7 +160,25 @@ def unsigned_credential(award: Award, assignment: Assignment, model: Model) -> d
     credential["credentialSubject"] = subject
     if award.evidence:
         credential["evidence"] = [_evidence(e) for e in award.evidence]
+    list_url = layout.url(layout.status_list(issuer.slug))
+    credential["credentialStatus"] = status.status_entry(list_url, assignment.status_index)
     return credential
+
+
+def status_list(issuer: Issuer, model: Model, revoked: list[int]) -> dict[str, Any]:
+    """The issuer's unsigned status list credential.
+
+    Its validFrom is the latest date in the content that concerns the issuer (an
+    award or a revocation), never the clock, so rebuilding gives the same bytes.
+    """
+    layout = Layout(model.site)
+    moments = [a.valid_from for a in model.awards if model.achievements[a.achievement].issuer == issuer.slug]
+    moments += [datetime(r.date.year, r.date.month, r.date.day, tzinfo=timezone.utc)
+                for a in model.awards if (r := a.revoked) and model.achievements[a.achievement].issuer == issuer.slug]
+    valid_from = max(moments, default=datetime(2000, 1, 1, tzinfo=timezone.utc))
+    return status.status_list_credential(
+        layout.url(layout.status_list(issuer.slug)), issuer_did(model.site, issuer.slug), timestamp(valid_from), revoked
+    )
 
 
 def _evidence(evidence: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ changes the first one's DID.
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -52,10 +53,10 @@ def did_document_path(site: Site, issuer_slug: str) -> str:
 
 
 def published_keys(issuer: Issuer, signing_public_key: str) -> tuple[PublicKey, ...]:
-    """Keys listed in did.json: active and retired ones (revoked keys are withdrawn)."""
+    """The issuer's keys; without a ``keys`` list, the signing key is its only key."""
     if issuer.keys is None:
         return (PublicKey("key-1", signing_public_key, "active"),)
-    return tuple(k for k in issuer.keys if k.status in ("active", "retired"))
+    return issuer.keys
 
 
 def active_key(issuer: Issuer, signing_public_key: str) -> PublicKey:
@@ -63,13 +64,21 @@ def active_key(issuer: Issuer, signing_public_key: str) -> PublicKey:
 
 
 def did_document(did: str, keys: tuple[PublicKey, ...]) -> dict[str, Any]:
-    methods = [
-        {"id": f"{did}#{k.id}", "type": "Multikey", "controller": did, "publicKeyMultibase": k.public_key}
-        for k in keys
-    ]
+    """Active and retired keys may assert credentials (old copies keep verifying).
+
+    A revoked key stays under ``verificationMethod`` with its ``revoked`` date
+    (Multikey, W3C Controlled Identifiers) but leaves ``assertionMethod``, so every
+    verifier rejects what it signed and ours can say why.
+    """
+    methods = []
+    for key in keys:
+        method = {"id": f"{did}#{key.id}", "type": "Multikey", "controller": did, "publicKeyMultibase": key.public_key}
+        if key.revoked is not None:
+            method["revoked"] = key.revoked.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        methods.append(method)
     return {
         "@context": [DID_V1, MULTIKEY_V1],
         "id": did,
         "verificationMethod": methods,
-        "assertionMethod": [m["id"] for m in methods],
+        "assertionMethod": [f"{did}#{k.id}" for k in keys if k.status in ("active", "retired")],
     }

@@ -45,6 +45,11 @@ class Layout:
     def issuer_profile_json(slug: str) -> str:
         return issuer_folder(slug) + "profile.json"
 
+    @staticmethod
+    def status_list(slug: str) -> str:
+        """The issuer's revocation list (one list of 131,072 entries per issuer)."""
+        return issuer_folder(slug) + "status/revocation-1.json"
+
     def did_document(self, slug: str) -> str:
         return did_document_path(self.site, slug)
 

@@ -169,8 +169,13 @@ def parse_yaml(text: str, path: str, problems: list[Problem], warnings: list[Pro
     return data
 
 
-def read_yaml_file(path: Path, display: str, problems: list[Problem], warnings: list[Problem]) -> Any:
-    """Read and parse one file, reporting unreadable, oversized or non-UTF-8 files."""
+def read_yaml_file(path: Path, display: str, problems: list[Problem], warnings: list[Problem],
+                   root: Path | None = None) -> Any:
+    """Read and parse one file, reporting unreadable, oversized or non-UTF-8 files,
+    and links that lead outside the content folder."""
+    if root is not None and not path.resolve().is_relative_to(Path(root).resolve()):
+        problems.append(Problem(display, None, "", "is a link to a file outside the content folder"))
+        return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -205,17 +210,17 @@ def load_content(root: Path) -> LoadedContent:
     site_path = root / "site.yaml"
     if site_path.is_file():
         display = loaded.display(site_path)
-        loaded.site = SourceFile(display, read_yaml_file(site_path, display, problems, warnings))
+        loaded.site = SourceFile(display, read_yaml_file(site_path, display, problems, warnings, root))
     else:
         problems.append(Problem(loaded.display(site_path), None, "", "file not found"))
     for kind in ("issuers", "achievements"):
         target = getattr(loaded, kind)
         for path in _yaml_files(root / kind):
             display = loaded.display(path)
-            target[path.stem] = SourceFile(display, read_yaml_file(path, display, problems, warnings))
+            target[path.stem] = SourceFile(display, read_yaml_file(path, display, problems, warnings, root))
     awards_dir = root / "awards"
     for path in sorted(awards_dir.rglob("*")) if awards_dir.is_dir() else []:
         if path.suffix in (".yaml", ".yml") and path.is_file():
             display = loaded.display(path)
-            loaded.awards.append(SourceFile(display, read_yaml_file(path, display, problems, warnings)))
+            loaded.awards.append(SourceFile(display, read_yaml_file(path, display, problems, warnings, root)))
     return loaded

@@ -32,6 +32,7 @@ class PublicKey:
     id: str
     public_key: str
     status: str  # active | retired | revoked
+    revoked: datetime | None = None  # when a revoked key was compromised or withdrawn
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,12 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Revocation:
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True)
 class Award:
     achievement: str
     recipient: Recipient
@@ -107,6 +114,12 @@ class Award:
     expires: date | None
     source: str
     line: int
+    revoked: Revocation | None = None
+    reissued: datetime | None = None  # a corrected copy: becomes validFrom
+
+    @property
+    def valid_from(self) -> datetime:
+        return self.reissued or self.awarded
 
     @property
     def fingerprint(self) -> str:

@@ -33,6 +33,7 @@ class BuildOptions:
     out: Path = Path("_site")
     key_path: Path | None = None
     strict: bool = False
+    frozen: bool = False  # fail instead of adding to the lock file (CI)
     templates: Path | None = None  # default: site_templates/ beside the content folder
     environ: Mapping[str, str] | None = None
     now: datetime | None = None  # only for warnings (awards in the future)
@@ -105,25 +106,47 @@ def sign_credentials(model: Model, key: keymod.SigningKey, assignments: dict[str
     return [(award, signed) for award, (signed, _) in zip(model.awards, results)]
 
 
+def sign_status_lists(model: Model, key: keymod.SigningKey, assignments: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each issuer's revocation list, with the bits of its revoked awards set, signed."""
+    lists = {}
+    for slug, issuer in model.issuers.items():
+        revoked = [assignments[a.fingerprint].status_index for a in model.awards
+                   if a.revoked and model.achievements[a.achievement].issuer == slug]
+        document = cred.status_list(issuer, model, revoked)
+        method = f"{issuer_did(model.site, slug)}#{active_key(issuer, key.public_multibase).id}"
+        lists[slug] = sign.sign_document(document, key, method, document["validFrom"], sign.CREDENTIAL_SUITES)
+    return lists
+
+
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.out``; on any error, leave it untouched."""
+    from .write import BuildLock
+
+    project_root = Path(options.content).absolute().parent
+    with BuildLock(project_root):
+        return _build_locked(options, project_root)
+
+
+def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     from .write import Writer
 
     content = Path(options.content)
     model, warnings = check_content(content, options.strict, options.now)
-    project_root = content.absolute().parent
     key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
     check_key(model, key)
     _refuse_dangerous_out(content, Path(options.out))
-    lock = Lock.read(content)
-    assignments = lock.assign(model.awards, options.random_bytes)
+    lock = Lock.read(content, clean=True)
+    assignments = lock.assign(model.awards, options.random_bytes, frozen=options.frozen)
     signed = sign_credentials(model, key, assignments)
+    status_lists = sign_status_lists(model, key, assignments)
     templates = options.templates or project_root / "site_templates"
-    files = site_files(model, signed, assignments, key.public_multibase, templates)
+    files = site_files(model, signed, assignments, status_lists, key.public_multibase, templates)
     writer = Writer(Path(options.out))
     try:
         for rel, data in files:
             writer.write_bytes(rel, data)
+        # The lock goes first: if the swap then fails, the next build reuses the
+        # very same ids; the other way round a crash could publish ids it forgot.
         if lock.changed or not lock.existed:
             lock.write()
         writer.commit()
@@ -141,14 +164,14 @@ def _refuse_dangerous_out(content: Path, out: Path) -> None:
         raise ContentError([Problem(str(out), None, "", "refusing to replace this folder with the site")])
 
 
-def check_all(content: Path, strict: bool = False, now: datetime | None = None) -> tuple[Model, list[Problem]]:
+def check_all(content: Path, strict: bool = False, now: datetime | None = None, frozen: bool = False) -> tuple[Model, list[Problem]]:
     """``credpress check``: content and every unsigned credential, writing nothing.
 
     Ids and salts come from the lock where it has them and are drawn (and thrown
     away) otherwise; the lock file is not written.
     """
     model, warnings = check_content(content, strict, now)
-    assignments = Lock.read(Path(content)).assign(model.awards)
+    assignments = Lock.read(Path(content)).assign(model.awards, frozen=frozen)
     problems = []
     for award in model.awards:
         document = cred.unsigned_credential(award, assignments[award.fingerprint], model)

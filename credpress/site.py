@@ -15,13 +15,14 @@ from typing import Any
 from PIL import Image
 
 from . import credential as cred
+from . import workers
 from .did import did_document, issuer_did, published_keys
 from .layout import Layout, relative
 from .model import Achievement, Award, ImageFile, Model
 from .render import Renderer, environment, linkedin_url
 from .write import json_bytes
 
-STATIC_FILES = ("style.css", "page.js")
+STATIC_FILES = ("style.css", "page.js", "verify.js", "verify-ui.js")
 
 # Netlify and Cloudflare Pages read _headers: let browser verifiers on other
 # origins fetch our JSON (credentials, did.json, status lists).
@@ -47,16 +48,17 @@ def _date(moment: datetime | None) -> str | None:
 
 class SiteBuilder:
     def __init__(self, model: Model, signed: list[tuple[Award, dict[str, Any]]], assignments: dict[str, Any],
-                 public_key: str, templates: Path | None):
+                 status_lists: dict[str, dict[str, Any]], public_key: str, templates: Path | None):
         self.model = model
         self.signed = signed
+        self.status_lists = status_lists
         self.assignments = assignments
         self.public_key = public_key
         self.layout = Layout(model.site)
         self.files: list[tuple[str, bytes]] = []
         self.renderer = Renderer(environment(templates), {"site": model.site})
         self.awards_of: dict[str, list[Award]] = {}
-        for award, _ in signed:
+        for award in model.awards:
             self.awards_of.setdefault(award.achievement, []).append(award)
 
     def add(self, rel: str, data: bytes | str) -> None:
@@ -108,6 +110,7 @@ class SiteBuilder:
             did = issuer_did(model.site, slug)
             self.add(layout.did_document(slug), json_bytes(did_document(did, published_keys(issuer, self.public_key))))
             self.add(layout.issuer_profile_json(slug), json_bytes(cred.standalone(cred.issuer_profile(issuer, model))))
+            self.add(layout.status_list(slug), json_bytes(self.status_lists[slug]))
             page = layout.issuer_page(slug)
             achievements = [self.achievement_view(a, page) for a in model.achievements.values() if a.issuer == slug]
             self.page("issuer.html", page, issuer=self.issuer_view(slug, page), achievements=achievements,
@@ -119,9 +122,11 @@ class SiteBuilder:
             self.page("achievement.html", page, achievement=self.achievement_view(achievement, page),
                       issuer=self.issuer_view(achievement.issuer, page), title=achievement.name,
                       og=self._og(achievement, page, achievement.name, _plain(achievement.description)))
-        for award, document in self.signed:
-            self.credential_files(award, document)
+        # Credential JSON and badge pages: the bulk of the work, on all cores.
+        for files in workers.map_indices(_credential_files, len(self.signed), self):
+            self.files += files
         self._home()
+        self.page("verify.html", layout.verify_page, title="Verify a credential")
         for image in self._images():
             self.add(layout.image(image.rel), image.source.read_bytes())
         static = resources.files("credpress") / "static"
@@ -131,7 +136,16 @@ class SiteBuilder:
         self.add("_headers", HEADERS_FILE)
         return self.files
 
-    def credential_files(self, award: Award, document: dict[str, Any]) -> None:
+    def credential_files(self, award: Award, document: dict[str, Any]) -> list[tuple[str, bytes]]:
+        """The credential's JSON and its badge page (added to a fresh list)."""
+        files, self.files = self.files, []
+        try:
+            self._credential_files(award, document)
+            return self.files
+        finally:
+            self.files = files
+
+    def _credential_files(self, award: Award, document: dict[str, Any]) -> None:
         model, layout = self.model, self.layout
         credential_id = self.assignments[award.fingerprint].credential_id
         json_path = layout.credential_json(credential_id)
@@ -155,6 +169,9 @@ class SiteBuilder:
             "valid_from": document["validFrom"], "valid_until": document.get("validUntil"),
             "valid_until_label": _date(until), "narrative": award.narrative, "evidence": award.evidence,
             "linkedin": linkedin, "verify_href": relative(page, layout.verify_page),
+            "revoked": award.revoked and {"date": award.revoked.date.strftime("%-d %B %Y"),
+                                          "date_iso": award.revoked.date.isoformat(), "reason": award.revoked.reason},
+            "reissued": _date(award.reissued),
         }
         title = f"{award.recipient.name}: {achievement.name}"
         self.page("credential.html", page, credential=view, document=document,
@@ -217,6 +234,11 @@ def _file_stem(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "credential"
 
 
+def _credential_files(builder: SiteBuilder, index: int) -> list[tuple[str, bytes]]:
+    award, document = builder.signed[index]
+    return builder.credential_files(award, document)
+
+
 def site_files(model: Model, signed: list[tuple[Award, dict[str, Any]]], assignments: dict[str, Any],
-               public_key: str, templates: Path | None) -> list[tuple[str, bytes]]:
-    return SiteBuilder(model, signed, assignments, public_key, templates).build()
+               status_lists: dict[str, dict[str, Any]], public_key: str, templates: Path | None) -> list[tuple[str, bytes]]:
+    return SiteBuilder(model, signed, assignments, status_lists, public_key, templates).build()

@@ -30,6 +30,7 @@ from .model import (
     Model,
     PublicKey,
     Recipient,
+    Revocation,
     Site,
 )
 
@@ -238,6 +239,7 @@ KEY_SCHEMA: Schema = {
     "id": Field(slug, required=True),
     "public_key": Field(multikey, required=True),
     "status": Field(choice("active", "retired", "revoked"), required=True),
+    "revoked": Field(moment),
 }
 ISSUER_SCHEMA: Schema = {
     "name": Field(text(), required=True),
@@ -279,6 +281,10 @@ EVIDENCE_SCHEMA: Schema = {
     "url": Field(url),
     "description": Field(markdown(2000)),
 }
+REVOCATION_SCHEMA: Schema = {
+    "date": Field(date_value, required=True),
+    "reason": Field(text(500), required=True),
+}
 AWARD_SCHEMA: Schema = {
     "achievement": Field(slug, required=True),
     "recipient": Field(RECIPIENT_SCHEMA, required=True),
@@ -286,6 +292,8 @@ AWARD_SCHEMA: Schema = {
     "evidence": Field(ListOf(EVIDENCE_SCHEMA, 20)),
     "narrative": Field(markdown(5000)),
     "expires": Field(date_value),
+    "revoked": Field(REVOCATION_SCHEMA),
+    "reissued": Field(moment),
 }
 
 
@@ -369,7 +377,11 @@ class Checker:
         if not full.is_file():
             self.error(path, line, field, f"image file {rel} not found")
             return None
-        media_type = _sniff_image(full)
+        try:
+            media_type = _sniff_image(full)
+        except Invalid as exc:
+            self.error(path, line, field, f"{rel} {exc}")
+            return None
         if media_type is None:
             self.error(path, line, field, f"{rel} is not a PNG, JPEG or SVG image")
             return None
@@ -379,15 +391,58 @@ class Checker:
 _BAD = object()
 
 
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
 def _sniff_image(path: Path) -> str | None:
-    head = path.read_bytes()[:512]
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if path.suffix.lower() == ".svg" and b"<svg" in path.read_bytes()[:4096]:
+    """The media type of a real PNG, JPEG or safe SVG file; None for anything else.
+
+    Raises Invalid with the reason for a file that looks like an image but is
+    corrupt, too large, or an SVG that could run script or load other files.
+    """
+    data = path.read_bytes()
+    if len(data) > MAX_IMAGE_BYTES:
+        raise Invalid(f"image is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB")
+    if data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff"):
+        from PIL import Image
+
+        try:
+            with Image.open(path) as image:
+                image.verify()
+        except Exception:
+            raise Invalid("is not a readable PNG or JPEG image") from None
+        return "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    if path.suffix.lower() == ".svg":
+        _check_svg(data)
         return "image/svg+xml"
     return None
+
+
+_SVG_DANGER = re.compile(
+    rb"<!DOCTYPE|<!ENTITY|<script|<foreignObject|<iframe|<embed|<object|javascript:|\bon[a-z]+\s*=",
+    re.IGNORECASE,
+)
+_SVG_REFERENCE = re.compile(rb"""(?:href|src)\s*=\s*["']\s*([^"'#\s][^"']*)["']""", re.IGNORECASE)
+
+
+def _check_svg(data: bytes) -> None:
+    """Badge SVGs are shown on pages and in wallets: no script, no outside files."""
+    import xml.etree.ElementTree as ElementTree
+
+    found = _SVG_DANGER.search(data)
+    if found:
+        raise Invalid(f"SVG contains {found.group(0).decode('ascii', 'replace').strip()!r} (scripts, entities and embedded documents are not allowed)")
+    for reference in _SVG_REFERENCE.findall(data):
+        if not reference.lower().startswith((b"data:image/png", b"data:image/jpeg")):
+            raise Invalid(f"SVG refers to another file ({reference.decode('utf-8', 'replace')[:60]}); embed it instead")
+    if re.search(rb"url\(\s*['\"]?\s*(?!#)", data, re.IGNORECASE) or b"@import" in data.lower():
+        raise Invalid("SVG style refers to another file (url() or @import); only url(#id) is allowed")
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        raise Invalid(f"is not a well-formed SVG file ({exc})") from None
+    if root.tag not in ("svg", "{http://www.w3.org/2000/svg}svg"):
+        raise Invalid("is not an SVG image (the root element is not <svg>)")
 
 
 def _file_slug(checker: Checker, source: SourceFile, stem: str) -> bool:
@@ -437,8 +492,16 @@ def _issuer(checker: Checker, stem: str, source: SourceFile) -> Issuer | None:
             return None
     keys = None
     if "keys" in data:
-        keys = tuple(PublicKey(k["id"], k["public_key"], k["status"]) for k in data["keys"])
+        keys = tuple(PublicKey(k["id"], k["public_key"], k["status"], k.get("revoked")) for k in data["keys"])
         line = source.data.lines["keys"]
+        for index, key in enumerate(keys):
+            if (key.status == "revoked") != (key.revoked is not None):
+                checker.error(source.path, source.data["keys"].lines[index], f"keys[{index}].revoked",
+                              "a revoked key needs the date it was revoked (revoked: YYYY-MM-DD), and only a revoked key has one")
+                return None
+        if len({k.public_key for k in keys}) != len(keys):
+            checker.error(source.path, line, "keys", "the same public key is listed twice")
+            return None
         ids = [k.id for k in keys]
         if len(set(ids)) != len(ids):
             checker.error(source.path, line, "keys", "key ids must be unique")
@@ -509,6 +572,16 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
         checker.error(source.path, item.lines["expires"], prefix + "expires", "must be after the award date")
         return None
     evidence = tuple(Evidence(e["name"], e.get("url"), e.get("description")) for e in data.get("evidence", ()))
+    reissued = data.get("reissued")
+    if reissued is not None and reissued <= data["awarded"]:
+        checker.error(source.path, item.lines["reissued"], prefix + "reissued", "must be after the award date")
+        return None
+    revoked = None
+    if "revoked" in data:
+        revoked = Revocation(data["revoked"]["date"], data["revoked"]["reason"])
+        if revoked.date < data["awarded"].date():
+            checker.error(source.path, item["revoked"].lines["date"], prefix + "revoked.date", "must not be before the award date")
+            return None
     return Award(
         achievement=data["achievement"],
         recipient=recipient,
@@ -518,6 +591,8 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
         expires=expires,
         source=source.path,
         line=line,
+        revoked=revoked,
+        reissued=reissued,
     )
 
 

@@ -9,8 +9,10 @@ folder, and writes JSON with one fixed formatting.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import sys
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -91,20 +93,44 @@ class Writer:
         self.write_bytes(rel, Path(source).read_bytes())
 
     def commit(self) -> None:
-        """Swap the finished folder in for the old output."""
-        old = None
+        """Swap the finished folder in for the old output.
+
+        On Linux the two folders are exchanged in one atomic step
+        (renameat2 RENAME_EXCHANGE), so at every instant the output folder is
+        either the old site or the new one. Elsewhere: rename the old output
+        away, rename the new one in; a build killed between the two leaves
+        ``.NAME.old-PID``, which the next build puts back or removes.
+        """
         if self.out_dir.exists() or self.out_dir.is_symlink():
             if not self.out_dir.is_dir() or self.out_dir.is_symlink():
                 self.abort()
                 raise OutputError(f"{self.out_dir} exists and is not a folder; not replacing it")
+            if _exchange(self.tmp, self.out_dir):
+                shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the old output
+                return
             old = self.parent / f".{self.out_dir.name}{_OLD}{os.getpid()}"
             os.replace(self.out_dir, old)
-        os.replace(self.tmp, self.out_dir)
-        if old is not None:
+            os.replace(self.tmp, self.out_dir)
             shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(self.tmp, self.out_dir)
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 def _alive(pid: int) -> bool:
@@ -115,3 +141,43 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class BuildLock:
+    """One build of a repository at a time: an exclusive ``flock`` on
+    ``.credpress/build.lock`` beside the content folder (released by the kernel
+    if the build dies, so it can never be left stale)."""
+
+    def __init__(self, project_root: Path):
+        self.path = Path(project_root) / ".credpress" / "build.lock"
+        self.handle = None
+
+    def __enter__(self) -> BuildLock:
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", "utf-8")
+        handle = open(self.path, "a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            handle.close()
+            raise OutputError(
+                f"another credpress build of this repository is running (pid {holder}); "
+                "wait for it to finish and build again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self.handle = handle
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.handle is not None:
+            self.handle.close()  # closing releases the lock
+            self.handle = None

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from credpress import keys
 from credpress.cli import main
-from conftest import REPO
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SMALL
 
 from credpress.cli import main
-from conftest import SMALL
 
 
 def _replace(rel: str, old: str, new: str) -> dict[str, str]:
@@ -83,8 +83,47 @@ CASES = {
 }
 
 
-def _apply(content: Path, edits: dict[str, str]) -> None:
+SVG_OK = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="url(#g)"/></svg>'
+_BETA_SVG = lambda svg: {**_replace("achievements/beta.yaml", "images/badge-b.png", "images/art.svg"), "images/art.svg": svg}  # noqa: E731
+
+CASES.update({
+    "svg-script": (_BETA_SVG('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+                   ["content/achievements/beta.yaml:5: image: images/art.svg SVG contains '<script' (scripts, entities and embedded documents are not allowed)"]),
+    "svg-event-handler": (_BETA_SVG('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'),
+                          ["content/achievements/beta.yaml:5: image: images/art.svg SVG contains 'onload=' (scripts, entities and embedded documents are not allowed)"]),
+    "svg-external-image": (_BETA_SVG('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://tracker.example/p.png"/></svg>'),
+                           ["content/achievements/beta.yaml:5: image: images/art.svg SVG refers to another file (https://tracker.example/p.png); embed it instead"]),
+    "svg-entity": (_BETA_SVG('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>'),
+                   ["content/achievements/beta.yaml:5: image: images/art.svg SVG contains '<!DOCTYPE' (scripts, entities and embedded documents are not allowed)"]),
+    "svg-not-svg": (_BETA_SVG("<html><body>hi</body></html>"),
+                    ["content/achievements/beta.yaml:5: image: images/art.svg is not an SVG image (the root element is not <svg>)"]),
+    "png-corrupt": ({**_replace("achievements/beta.yaml", "images/badge-b.png", "images/broken.png"),
+                     "images/broken.png": "\x89PNG\r\n\x1a\nthis is not really a png"},
+                    ["content/achievements/beta.yaml:5: image: images/broken.png is not a readable PNG or JPEG image"]),
+    "deep-nesting": ({"site.yaml": "base_url: https://a.example/\ntitle: " + "[" * 40 + "]" * 40 + "\n"},
+                     ["content/site.yaml:2: nested deeper than 32 levels"]),
+    "oversized-field": (_replace("achievements/alpha.yaml", "name: Alpha Skills", "name: " + "A" * 201),
+                        ["content/achievements/alpha.yaml:2: name: is longer than 200 characters"]),
+    "oversized-file": ({"awards/huge.yaml": "# " + "x" * (2 * 1024 * 1024) + "\n"},
+                       ["content/awards/huge.yaml: file is larger than 2097152 bytes"]),
+    "not-utf8": ({"awards/latin1.yaml": None},
+                 ["content/awards/latin1.yaml:2: file is not valid UTF-8"]),
+    "data-url-evidence": (_award("- achievement: alpha\n  recipient:\n    name: X\n    email: x@example.org\n  awarded: 2026-03-01\n"
+                                 "  evidence:\n    - name: E\n      url: data:text/html;base64,PHNjcmlwdD4=\n"),
+                          ["content/awards/more.yaml:8: [0].evidence[0].url: must be an http(s) URL"]),
+    "base-url-ip": ({"site.yaml": "base_url: https://192.168.1.10/badges/\n"},
+                    ["content/site.yaml:1: base_url: must use a host name, not an IP address (did:web)"]),
+})
+
+
+def _apply(content: Path, edits: dict[str, str | None]) -> None:
     for rel, text in edits.items():
+        if rel == "awards/latin1.yaml":
+            (content / rel).write_bytes("- achievement: alpha\n  recipient: {name: Jos\xe9}\n".encode("latin-1"))
+            continue
+        if rel.endswith(".png"):
+            (content / rel).write_bytes(text.encode("latin-1"))
+            continue
         (content / rel).write_text(text, "utf-8")
 
 
@@ -115,6 +154,29 @@ def test_bad_content_is_reported_and_nothing_is_written(name, built, small_conte
     assert _snapshot(built) == before
     assert (small_content / "credpress.lock").read_bytes() == lock_before
     assert not list(tmp_path.glob("._site.tmp-*"))
+
+
+def test_symlink_outside_content_is_refused(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("- achievement: alpha\n")
+    (small_content / "awards" / "linked.yaml").symlink_to(secret)
+    image_secret = tmp_path / "outside.png"
+    image_secret.write_bytes((small_content / "images" / "badge-a.png").read_bytes())
+    (small_content / "images" / "linked.png").symlink_to(image_secret)
+    _apply(small_content, _replace("achievements/beta.yaml", "images/badge-b.png", "images/linked.png"))
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        "content/achievements/beta.yaml:5: image: points outside the content folder",
+        "content/awards/linked.yaml: is a link to a file outside the content folder",
+    ]
+
+
+def test_a_safe_svg_is_accepted(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _apply(small_content, _BETA_SVG(SVG_OK))
+    assert CliRunner().invoke(main, ["check"]).exit_code == 0
 
 
 def test_all_errors_are_reported_in_one_run(small_content, tmp_path, monkeypatch):

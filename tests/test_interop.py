@@ -33,19 +33,39 @@ def _run(script: str, site: Path, *files: Path, expect_fail: bool = False) -> su
     return subprocess.run(args + [str(f) for f in files], capture_output=True, text=True, timeout=300)
 
 
+def _revoked_ids() -> set[str]:
+    """Credential ids of the example's revoked awards, from its content and lock."""
+    from conftest import EXAMPLE
+
+    from credpress.lock import Lock, award_key
+    from credpress.pipeline import check_content
+
+    model, _ = check_content(EXAMPLE)
+    entries = Lock.read(EXAMPLE).entries
+    return {entries[award_key(a)]["id"] for a in model.awards if a.revoked}
+
+
 @pytest.mark.parametrize("script", ["verify-db.mjs", "verify-dcc.mjs"])
-def test_every_example_credential_verifies(script, example_site):
+def test_every_example_credential_verifies_and_exactly_the_revoked_fail(script, example_site):
     result = _run(script, example_site)
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     count = len(list((example_site / "credentials").glob("*.json")))
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines()[-1] == f"{count} passed, 0 failed"
+    revoked = _revoked_ids()
+    assert len(lines) == count and revoked
+    failed = {Path(line["file"]).stem for line in lines if not line["verified"]}
+    assert failed == revoked, result.stdout + result.stderr
+    for line in lines:
+        if Path(line["file"]).stem in revoked:  # failed for its status, not its signature
+            assert line.get("status") == {"revocation": True} or line["steps"]["revocation_status"] is False
+            assert line.get("steps", {}).get("valid_signature", True) is True
 
 
 @pytest.fixture(scope="module")
 def tampered_site(example_site, tmp_path_factory) -> tuple[Path, list[Path]]:
     site = tmp_path_factory.mktemp("tampered") / "_site"
     shutil.copytree(example_site, site)
-    originals = sorted((site / "credentials").glob("*.json"))[:3]
+    revoked = _revoked_ids()
+    originals = [p for p in sorted((site / "credentials").glob("*.json")) if p.stem not in revoked][:3]
     edits = [
         lambda c: c["credentialSubject"]["identifier"][-1].update(identityHash="Somebody Else"),
         lambda c: c["credentialSubject"]["achievement"].update(name="A Better Badge"),
@@ -68,3 +88,34 @@ def test_tampered_credentials_fail(script, tampered_site):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [line["verified"] for line in lines] == [False] * len(tampered)
+
+
+def test_key_rotation_as_seen_by_digital_bazaar(small_content, key_file, tmp_path):
+    """Old copies signed with a retired key verify; with the key revoked they fail."""
+    from click.testing import CliRunner
+    from conftest import make_build
+
+    from credpress.cli import main
+
+    make_build(small_content, tmp_path / "old", key_file)
+    old_copy = next((tmp_path / "old" / "credentials").glob("*.json"))
+    new_key = tmp_path / "keys" / "new.pem"
+    result = CliRunner().invoke(main, ["keygen", "--rotate", "--out", str(new_key), "--content", str(small_content),
+                                       "--key", str(key_file)])
+    assert result.exit_code == 0, result.output
+    make_build(small_content, tmp_path / "site", new_key)
+    wallet_copy = tmp_path / "site" / "wallet-copy.json"
+    shutil.copy(old_copy, wallet_copy)
+    base = "https://example.test/badges/"
+    run = lambda *extra: subprocess.run(  # noqa: E731
+        ["node", str(HERE / "verify-db.mjs"), "--site", str(tmp_path / "site"), "--base-url", base, *extra],
+        capture_output=True, text=True, timeout=300)
+    new_copy = next((tmp_path / "site" / "credentials").glob("*.json"))
+    assert run(str(wallet_copy), str(new_copy)).returncode == 0
+    issuer = small_content / "issuers" / "acme.yaml"
+    issuer.write_text(issuer.read_text().replace("    status: retired\n", "    status: revoked\n    revoked: 2026-11-30\n"))
+    make_build(small_content, tmp_path / "site", new_key)
+    shutil.copy(old_copy, wallet_copy)
+    assert run(str(new_copy)).returncode == 0
+    rejected = run("--expect-fail", str(wallet_copy))
+    assert rejected.returncode == 0, rejected.stdout + rejected.stderr

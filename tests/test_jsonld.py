@@ -5,24 +5,25 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SPECS
 from pyld import jsonld as pyld
 
 from credpress import jsonld
 from credpress.errors import JsonLdError
-from conftest import SPECS
 
 
 def _unpatched_canon(document):
     """pyld exactly as published: our memo switched off for this call."""
-    patched = pyld.JsonLdProcessor._process_context
+    patched = pyld.JsonLdProcessor._process_context, pyld.JsonLdProcessor._expand
     pyld.JsonLdProcessor._process_context = jsonld._original_process_context
+    pyld.JsonLdProcessor._expand = jsonld._original_expand
     try:
         return pyld.normalize(
             json.loads(json.dumps(document)),
             {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": jsonld.document_loader},
         )
     finally:
-        pyld.JsonLdProcessor._process_context = patched
+        pyld.JsonLdProcessor._process_context, pyld.JsonLdProcessor._expand = patched
 
 
 def test_memoised_canonicalization_matches_unpatched_pyld(example_site):

@@ -7,9 +7,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import SPECS
 
 from credpress import jsonld, keys, sign
-from conftest import SPECS
 
 VECTORS = SPECS / "test-vectors"
 W3C = VECTORS / "vc-di-eddsa"

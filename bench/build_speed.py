@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""Full-build benchmark: N synthetic awards, ms per credential, peak memory.
+
+    python bench/build_speed.py [N]        (default 10000)
+
+Runs two builds: the first draws ids into a new lock file, the second is the
+steady state (lock present, output replaced). Target (issue 2): under 30 s for
+10,000 awards on 2 cores.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import make_content  # noqa: E402
+
+from credpress import keys  # noqa: E402
+from credpress.pipeline import BuildOptions, build  # noqa: E402
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    # Under the repository, not /tmp: this machine's /tmp is a slower file system.
+    with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent, prefix=".bench-") as tmp:
+        root = Path(tmp)
+        content = make_content(root / "content", count)
+        key_path = root / "key.pem"
+        keys.write_key_file(key_path, keys.generate())
+        options = BuildOptions(content=content, out=root / "_site", key_path=key_path, environ={}, warn=lambda m: None)
+        for label in ("first build (new lock)", "rebuild (lock present)"):
+            start = time.perf_counter()
+            result = build(options)
+            elapsed = time.perf_counter() - start
+            print(f"{label}: {result.credentials} credentials, {result.files} files in {elapsed:.2f} s "
+                  f"= {1000 * elapsed / result.credentials:.2f} ms per credential")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

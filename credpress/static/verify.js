@@ -1,0 +1,616 @@
+// credpress browser verifier for Open Badges 3.0 credentials (an ES module,
+// no dependencies). It checks, with what every current browser has (fetch,
+// WebCrypto Ed25519, DecompressionStream):
+//
+//   signature  the eddsa-jcs-2022 Data Integrity proof over the credential JSON
+//   key        the signing key is the issuer's (did:web DID document or did:key)
+//   status     the issuer's signed Bitstring Status List, when there is one
+//   validity   validFrom / validUntil against this device's clock
+//
+// Why JCS: eddsa-rdfc-2022 (the proof OB 3.0 conformance requires) needs a
+// JSON-LD processor and every context; eddsa-jcs-2022 signs the JSON itself,
+// so a few lines of canonical JSON are all a browser needs. credpress signs
+// every credential with both.
+//
+// Every entry point resolves to a result object and never throws:
+//   {state, headline, summary, checks: [{id, ok, status, label, detail}], credential, ms}
+// state / check.status: "verified"|"ok", "failed", "revoked", "expired", "unsupported".
+
+const JCS_SUITE = "eddsa-jcs-2022";
+const OB_BAKED_NS = "https://purl.imsglobal.org/ob/v3p0";
+const MIN_STATUS_BITS = 131072; // Bitstring Status List §4: shorter lists are an error (herd privacy)
+const FETCH_TIMEOUT_MS = 8000;
+
+// --- Canonical JSON (RFC 8785, JCS) --------------------------------------------------
+
+/** The RFC 8785 canonical form of a JSON value, as a string. */
+export function jcs(value) {
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") {
+    // §3.2.2.3: numbers in ECMAScript form, which is exactly what JSON.stringify
+    // writes (1e+21, 1e-7, 0.1, and -0 as 0).
+    if (!Number.isFinite(value)) throw new Error("JCS: numbers must be finite");
+    return JSON.stringify(value);
+  }
+  if (typeof value === "string") {
+    // §3.2.2.2: JSON.stringify's escaping is the JCS escaping; lone surrogates
+    // have no UTF-8 form, so they are an error rather than silently replaced.
+    if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value)) {
+      throw new Error("JCS: a string holds an unpaired surrogate");
+    }
+    return JSON.stringify(value);
+  }
+  if (Array.isArray(value)) return "[" + value.map(jcs).join(",") + "]";
+  if (typeof value === "object") {
+    // §3.2.3: members sorted by name as UTF-16 code units: the default sort order.
+    const names = Object.keys(value).sort();
+    return "{" + names.map((name) => jcs(name) + ":" + jcs(value[name])).join(",") + "}";
+  }
+  throw new Error(`JCS: ${typeof value} is not a JSON value`);
+}
+
+// --- Encodings -----------------------------------------------------------------------
+
+const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+
+/** base58btc (Bitcoin alphabet) → bytes. */
+export function base58Decode(text) {
+  const bytes = []; // little-endian base-256 digits of the number so far
+  for (const char of text) {
+    let carry = B58.indexOf(char);
+    if (carry < 0) throw new Error(`"${char}" is not a base58btc character`);
+    for (let i = 0; i < bytes.length; i++) {
+      carry += bytes[i] * 58;
+      bytes[i] = carry & 0xff;
+      carry >>= 8;
+    }
+    for (; carry; carry >>= 8) bytes.push(carry & 0xff);
+  }
+  // Each leading "1" stands for one leading zero byte.
+  for (const char of text) {
+    if (char !== "1") break;
+    bytes.push(0);
+  }
+  return Uint8Array.from(bytes.reverse());
+}
+
+/** The 32 raw bytes of an Ed25519 Multikey "z6Mk…"; anything else is an error. */
+export function decodeMultikey(multibase) {
+  if (typeof multibase !== "string" || !multibase.startsWith("z")) {
+    throw new Error("the public key is not base58btc multibase (it must start with z)");
+  }
+  const bytes = base58Decode(multibase.slice(1));
+  // Multicodec 0xed 0x01 is ed25519-pub; other prefixes (P-256, X25519…) are refused.
+  if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) {
+    throw new Error("the public key is not an Ed25519 Multikey (z6Mk…)");
+  }
+  return bytes.slice(2);
+}
+
+function base64urlDecode(text) {
+  const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
+  const binary = atob(base64 + "===".slice((base64.length + 3) % 4));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+async function gunzip(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+const utf8 = (bytes) => new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+const asArray = (value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+
+// --- WebCrypto -----------------------------------------------------------------------
+
+// RFC 8032 §7.1 test 1 public key: a known-good key for the feature test.
+const PROBE_KEY = Uint8Array.from("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a".match(/../g),
+  (h) => parseInt(h, 16));
+let ed25519Probe;
+
+/** Does this browser verify Ed25519 in WebCrypto? (Feature test, not a version sniff.) */
+export function ed25519Supported() {
+  ed25519Probe ??= (async () => {
+    try {
+      await crypto.subtle.importKey("raw", PROBE_KEY, { name: "Ed25519" }, false, ["verify"]);
+      return true;
+    } catch {
+      return false; // no crypto.subtle (not https) or no Ed25519 in this browser
+    }
+  })();
+  return ed25519Probe;
+}
+
+async function sha256(text) {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+}
+
+// --- Results -------------------------------------------------------------------------
+
+/** A failed check with words for people: a short label and a longer detail. */
+class CheckFailure extends Error {
+  constructor(label, detail, status = "failed") {
+    super(label);
+    this.detail = detail;
+    this.status = status;
+  }
+}
+
+const ok = (id, label, detail) => ({ id, ok: true, status: "ok", label, detail });
+const notOk = (id, label, detail, status = "failed") => ({ id, ok: false, status, label, detail });
+const fromFailure = (id, error) =>
+  error instanceof CheckFailure
+    ? notOk(id, error.message, error.detail, error.status)
+    : notOk(id, "The check could not be completed", String(error?.message ?? error));
+
+// Dates as the pages print them ("21 August 2031", UTC). Not Intl.DateTimeFormat:
+// creating one costs 30-80 ms of main thread on first use, more than the whole check.
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+  "November", "December"];
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+function parseMoment(value, field) {
+  if (typeof value !== "string" || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new CheckFailure(`The credential's ${field} is not a valid date`, `${field} is ${JSON.stringify(value)}.`);
+  }
+  return new Date(value);
+}
+
+export const formatDate = (moment) =>
+  `${moment.getUTCDate()} ${MONTHS[moment.getUTCMonth()]} ${moment.getUTCFullYear()}`;
+
+// --- Fetching ------------------------------------------------------------------------
+
+/** Where to fetch *url* from. URLs under the site's own base_url are read from
+ * the site root this page was served from, so a local preview on 127.0.0.1
+ * checks its own files exactly as the deployed site would. */
+function locate(url, options) {
+  const { baseUrl, siteRoot } = options;
+  // base_url ends with "/", so https://host.evil.example/ never matches https://host/.
+  return baseUrl?.endsWith("/") && siteRoot && url.startsWith(baseUrl) ? new URL(url.slice(baseUrl.length), siteRoot).href : url;
+}
+
+async function fetchText(url, what, options, cache = "no-cache") {
+  const from = locate(url, options);
+  let response;
+  try {
+    const signal = AbortSignal.timeout ? AbortSignal.timeout(FETCH_TIMEOUT_MS) : undefined;
+    // no-cache (DID documents, status lists): revalidate, so a withdrawn key
+    // or a revocation shows up at once.
+    response = await fetch(from, { cache, signal });
+  } catch {
+    throw new CheckFailure(`Could not download ${what}`,
+      `${url} did not answer, or its server does not let browsers on other sites read it (CORS).`);
+  }
+  if (!response.ok) throw new CheckFailure(`Could not download ${what}`, `${url} answered HTTP ${response.status}.`);
+  return { text: await response.text(), type: response.headers.get("content-type") || "", url: response.url };
+}
+
+function newContext(options) {
+  const ctx = { options, cache: new Map() };
+  // A badge page knows its issuer, so the DID document is fetched while the
+  // credential downloads; it is used only if the credential names that issuer.
+  for (const did of options.prefetchDids ?? []) {
+    try {
+      fetchJson(didWebUrl(did), "the issuer's DID document", ctx).catch(() => {});
+    } catch {
+      // not a did:web: nothing to prefetch
+    }
+  }
+  return ctx;
+}
+
+function fetchJson(url, what, ctx) {
+  // One download per URL per verification: the DID document serves the
+  // credential and its status list alike.
+  if (!ctx.cache.has(url)) {
+    ctx.cache.set(url, fetchText(url, what, ctx.options).then(({ text }) => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        throw new CheckFailure(`Could not read ${what}`, `${url} is not valid JSON.`);
+      }
+    }));
+  }
+  return ctx.cache.get(url);
+}
+
+// --- Keys: did:web and did:key --------------------------------------------------------
+
+/** did:web resolution (SPEC-NOTES §3.3): did:web:host%3Aport:a:b → https://host:port/a/b/did.json */
+export function didWebUrl(did) {
+  if (!did.startsWith("did:web:")) throw new CheckFailure("The issuer's DID is not a did:web", did);
+  const parts = did.slice("did:web:".length).split("#")[0].split(":").map(decodeURIComponent);
+  const [host, ...path] = parts;
+  if (!host || /[/?@]/.test(host)) throw new CheckFailure("The issuer's DID is not a valid did:web", did);
+  return path.length ? `https://${host}/${path.join("/")}/did.json` : `https://${host}/.well-known/did.json`;
+}
+
+const idOf = (value) => (typeof value === "string" ? value : value?.id);
+
+/** The Ed25519 key named by a proof's verificationMethod, checked to be the issuer's. */
+async function resolveKey(vmUrl, issuerId, ctx) {
+  if (typeof vmUrl !== "string" || typeof issuerId !== "string" || !vmUrl.startsWith(issuerId + "#")) {
+    throw new CheckFailure("The signing key does not belong to the issuer",
+      `The proof names the key ${vmUrl}, which is not a key of the issuer ${issuerId}.`);
+  }
+  if (issuerId.startsWith("did:key:")) {
+    // did:key: the identifier is the key, and its one key's fragment repeats it.
+    const multibase = issuerId.slice("did:key:".length);
+    if (vmUrl !== `${issuerId}#${multibase}`) throw new CheckFailure("The did:key key reference is malformed", vmUrl);
+    return { key: keyBytes(multibase), where: null };
+  }
+  if (!issuerId.startsWith("did:web:")) {
+    throw new CheckFailure("This issuer's kind of identifier can't be checked in the browser",
+      `The issuer is ${issuerId}; only did:web and did:key are supported here.`, "unsupported");
+  }
+  const url = didWebUrl(issuerId);
+  const doc = await fetchJson(url, "the issuer's DID document", ctx);
+  if (doc?.id !== issuerId) {
+    throw new CheckFailure("The issuer's DID document is not the issuer's",
+      `${url} describes ${JSON.stringify(doc?.id)}, not ${issuerId}.`);
+  }
+  const method = asArray(doc.verificationMethod).find((m) => m?.id === vmUrl);
+  if (!method) {
+    throw new CheckFailure("The signing key is not in the issuer's DID document",
+      `${url} does not list ${vmUrl}: the key may have been withdrawn.`);
+  }
+  // Only a key listed (as a full DID URL) for assertionMethod may sign credentials.
+  if (!asArray(doc.assertionMethod).includes(vmUrl)) {
+    throw new CheckFailure("The signing key is not allowed to issue credentials",
+      `${url} does not list ${vmUrl} under assertionMethod.`);
+  }
+  if (method.controller !== issuerId) {
+    throw new CheckFailure("The signing key is controlled by someone else",
+      `Its controller is ${JSON.stringify(method.controller)}, not the issuer ${issuerId}.`);
+  }
+  if (method.type !== "Multikey") {
+    throw new CheckFailure("The signing key has an unsupported type", `${vmUrl} is ${JSON.stringify(method.type)}, not Multikey.`);
+  }
+  return { key: keyBytes(method.publicKeyMultibase), where: url };
+}
+
+function keyBytes(multibase) {
+  try {
+    return decodeMultikey(multibase);
+  } catch (error) {
+    throw new CheckFailure("The issuer's key is not a valid Ed25519 key", `${error.message}.`);
+  }
+}
+
+// --- The eddsa-jcs-2022 proof (vc-di-eddsa §3.3, "Verify Proof (eddsa-jcs-2022)") ---
+
+/** true if *proof* is a valid eddsa-jcs-2022 signature of *document* by *publicKey*. */
+export async function verifyJcsProof(document, proof, publicKey) {
+  // 1. The unsecured document is the secured one without its proof.
+  const { proof: _proofs, ...unsecured } = document;
+  // 2. The proof options are the proof without its proofValue.
+  const { proofValue, ...options } = proof;
+  if (options.type !== "DataIntegrityProof" || options.cryptosuite !== JCS_SUITE) return false;
+  // 3. The signature: multibase base58btc ("z…") of 64 bytes.
+  if (typeof proofValue !== "string" || !proofValue.startsWith("z")) return false;
+  const signature = base58Decode(proofValue.slice(1));
+  if (signature.length !== 64) return false;
+  // 4. The document's @context must start with the proof's @context, in order;
+  //    the document is then hashed with the proof's @context.
+  if (options["@context"] !== undefined) {
+    const docContext = asArray(document["@context"]);
+    const proofContext = asArray(options["@context"]);
+    if (!proofContext.every((c, i) => jcs(c) === jcs(docContext[i] ?? null))) return false;
+    unsecured["@context"] = options["@context"];
+  }
+  // 5. Transformation: the canonical (JCS) form of the unsecured document.
+  const transformed = jcs(unsecured);
+  // 6. Proof configuration: the options plus the document's @context, canonical.
+  const config = jcs({ ...options, "@context": unsecured["@context"] });
+  // 7. Hash: SHA-256(proof configuration) ‖ SHA-256(document), proof hash first.
+  const hashData = new Uint8Array(64);
+  hashData.set(await sha256(config), 0);
+  hashData.set(await sha256(transformed), 32);
+  // 8. Pure Ed25519 over those 64 bytes.
+  const key = await crypto.subtle.importKey("raw", publicKey, { name: "Ed25519" }, false, ["verify"]);
+  return crypto.subtle.verify({ name: "Ed25519" }, key, signature, hashData);
+}
+
+const jcsProofOf = (document) => asArray(document?.proof).find((p) => p?.cryptosuite === JCS_SUITE);
+
+/** Check *document*'s eddsa-jcs-2022 proof end to end: key resolution, then signature. */
+async function checkSignedBy(document, issuerId, ctx, what) {
+  const proof = jcsProofOf(document);
+  if (!proof) {
+    const suites = asArray(document?.proof).map((p) => p?.cryptosuite || p?.type).filter(Boolean);
+    if (suites.length) {
+      throw new CheckFailure(`The signature on ${what} can't be checked in the browser`,
+        `It is signed with ${suites.join(" and ")}, which needs a JSON-LD processor; check it with ` +
+        "credpress verify or another Open Badges 3.0 verifier.", "unsupported");
+    }
+    throw new CheckFailure(`${what[0].toUpperCase()}${what.slice(1)} is not signed`, "It has no proof at all.");
+  }
+  if (proof.proofPurpose !== "assertionMethod") {
+    throw new CheckFailure(`The signature on ${what} is not an issuing signature`,
+      `Its proofPurpose is ${JSON.stringify(proof.proofPurpose)}, not assertionMethod.`);
+  }
+  const resolved = await resolveKey(proof.verificationMethod, issuerId, ctx);
+  let valid;
+  try {
+    valid = await verifyJcsProof(document, proof, resolved.key);
+  } catch (error) {
+    throw new CheckFailure(`The signature on ${what} could not be checked`, String(error?.message ?? error));
+  }
+  if (!valid) {
+    throw new CheckFailure(`The signature does not match ${what}`,
+      `${what[0].toUpperCase()}${what.slice(1)} has been changed since it was signed, or was signed with a different key.`);
+  }
+  return { proof, ...resolved };
+}
+
+// --- Status (W3C Bitstring Status List) -------------------------------------------------
+
+async function checkStatusEntry(entry, issuerId, now, ctx) {
+  const purpose = entry?.statusPurpose;
+  if (entry?.type !== "BitstringStatusListEntry" || !["revocation", "suspension"].includes(purpose)) {
+    throw new CheckFailure("This credential's status can't be checked in the browser",
+      `Its status entry is ${JSON.stringify(entry?.type)} for ${JSON.stringify(purpose)}.`, "unsupported");
+  }
+  const word = purpose === "revocation" ? "revoked" : "suspended";
+  const index = String(entry.statusListIndex ?? "");
+  const listUrl = entry.statusListCredential;
+  if (!/^\d+$/.test(index) || typeof listUrl !== "string") {
+    throw new CheckFailure("The credential's status entry is malformed", "statusListIndex or statusListCredential is missing.");
+  }
+  const list = await fetchJson(listUrl, "the issuer's status list", ctx);
+  // The list must come from the same issuer, and carry its own valid signature.
+  if (idOf(list?.issuer) !== issuerId) {
+    throw new CheckFailure("The status list is not the issuer's",
+      `${listUrl} is issued by ${JSON.stringify(idOf(list?.issuer))}, not ${issuerId}.`);
+  }
+  try {
+    await checkSignedBy(list, issuerId, ctx, "the status list");
+  } catch (error) {
+    if (error instanceof CheckFailure && error.status === "unsupported") {
+      throw new CheckFailure(`Whether it is ${word} can't be checked in the browser`, error.detail, "unsupported");
+    }
+    throw error;
+  }
+  const subject = list.credentialSubject;
+  if (!asArray(list.type).includes("BitstringStatusListCredential") || subject?.type !== "BitstringStatusList") {
+    throw new CheckFailure("The status list is malformed", `${listUrl} is not a BitstringStatusListCredential.`);
+  }
+  if (subject.statusPurpose !== purpose) {
+    throw new CheckFailure("The status list is for something else",
+      `The credential asks about ${purpose}; ${listUrl} is a ${JSON.stringify(subject.statusPurpose)} list.`);
+  }
+  // An expired list is stale news. (validFrom is not held against it: a list
+  // rebuilt a minute ago must not fail on a visitor's slow clock.)
+  if (list.validUntil && now >= parseMoment(list.validUntil, "status list validUntil")) {
+    throw new CheckFailure("The issuer's status list is out of date", `${listUrl} expired; the issuer must publish a new one.`);
+  }
+  if ((subject.statusSize ?? 1) !== 1) {
+    throw new CheckFailure("This status list can't be read in the browser", "Only one-bit statuses are supported.", "unsupported");
+  }
+  let bits;
+  try {
+    if (typeof subject.encodedList !== "string" || !subject.encodedList.startsWith("u")) throw new Error("not base64url");
+    bits = await gunzip(base64urlDecode(subject.encodedList.slice(1)));
+  } catch {
+    throw new CheckFailure("The status list is malformed", "Its encodedList is not \"u\" + base64url of GZIP data.");
+  }
+  const i = Number(index);
+  if (bits.length * 8 < MIN_STATUS_BITS || i >= bits.length * 8) {
+    throw new CheckFailure("The status list is malformed",
+      `It holds ${bits.length * 8} entries; it must hold at least ${MIN_STATUS_BITS} and include index ${i}.`);
+  }
+  // Index 0 is the left-most bit: the most significant bit of byte 0.
+  if (bits[i >> 3] & (0x80 >> (i & 7))) {
+    throw new CheckFailure(`${word[0].toUpperCase()}${word.slice(1)} by the issuer`,
+      `The issuer's signed status list says this credential has been ${word}.`, "revoked");
+  }
+  return ok("status", `Not ${word}`, `The issuer's signed status list shows it has not been ${word}.`);
+}
+
+// --- Validity period ---------------------------------------------------------------------
+
+function checkValidity(credential, now) {
+  const from = credential.validFrom === undefined ? null : parseMoment(credential.validFrom, "validFrom");
+  const until = credential.validUntil === undefined ? null : parseMoment(credential.validUntil, "validUntil");
+  const clock = `Your device's clock says it is ${formatDate(now)}.`;
+  if (from && now < from) throw new CheckFailure(`Not valid until ${formatDate(from)}`, clock);
+  if (until && now >= until) throw new CheckFailure(`Expired on ${formatDate(until)}`, clock, "expired");
+  const since = from ? `Valid from ${formatDate(from)}` : "No start date";
+  return until ? ok("validity", `Valid until ${formatDate(until)}`, `${since}.`)
+    : ok("validity", "Does not expire", `${since}, with no expiry date.`);
+}
+
+// --- The whole verification -------------------------------------------------------------------
+
+/** The recipient's name as signed: the OB "name" IdentityObject. */
+export function recipientName(credential) {
+  const subject = asArray(credential?.credentialSubject)[0];
+  const named = asArray(subject?.identifier).find((i) => i?.identityType === "name" && i?.hashed === false);
+  return typeof named?.identityHash === "string" ? named.identityHash : subject?.name;
+}
+
+async function runChecks(credential, ctx) {
+  const options = ctx.options;
+  const now = options.now ? new Date(options.now) : new Date();
+  if (credential === null || typeof credential !== "object" || Array.isArray(credential)) {
+    return [notOk("format", "This is not a credential", "The JSON is not an object.")];
+  }
+  const issuerId = idOf(credential.issuer);
+  const issuerName = credential.issuer?.name || issuerId || "an unknown issuer";
+  if (typeof issuerId !== "string") return [notOk("format", "The credential names no issuer", "It has no issuer id.")];
+  const checks = [];
+  // Start downloading status lists now, alongside the key; they are trusted only once checked.
+  for (const entry of asArray(credential.credentialStatus)) {
+    const url = entry?.statusListCredential;
+    if (typeof url === "string") fetchJson(url, "the issuer's status list", ctx).catch(() => {});
+  }
+
+  // The issuer's key and the signature: one step (the key is needed first), two lines.
+  try {
+    const { proof, where } = await checkSignedBy(credential, issuerId, ctx, "the credential");
+    checks.push(ok("signature", `Signed by ${issuerName}`,
+      `The ${JCS_SUITE} signature matches the credential file exactly: nothing in it has changed since it was signed.`));
+    const key = proof.verificationMethod.slice(issuerId.length + 1);
+    checks.push(where
+      ? ok("key", "Key listed in the issuer's DID document", `The signing key (${key}) is published for issuing credentials in ${where}.`)
+      : ok("key", "Key is the issuer's own did:key", "The issuer's identifier is the signing key itself."));
+  } catch (error) {
+    checks.push(fromFailure("signature", error));
+    return checks; // nothing else means anything without a good signature
+  }
+
+  // The page shows what was signed (badge page only: it passes what it displays).
+  const expect = options.expect || {};
+  if (expect.id !== undefined && credential.id !== expect.id) {
+    checks.push(notOk("match", "This is not the credential shown on this page",
+      `The page is about ${expect.id}; the file holds ${credential.id}.`));
+  } else if (expect.recipient !== undefined && recipientName(credential) !== expect.recipient) {
+    checks.push(notOk("match", "The name on this page is not the signed name",
+      `The page says ${JSON.stringify(expect.recipient)}; the signed credential says ${JSON.stringify(recipientName(credential))}.`));
+  }
+
+  for (const entry of asArray(credential.credentialStatus)) {
+    try {
+      checks.push(await checkStatusEntry(entry, issuerId, now, ctx));
+    } catch (error) {
+      checks.push(fromFailure("status", error));
+    }
+  }
+
+  try {
+    checks.push(checkValidity(credential, now));
+  } catch (error) {
+    checks.push(fromFailure("validity", error));
+  }
+  return checks;
+}
+
+function finish(checks, credential, started, options) {
+  const statuses = checks.map((c) => c.status);
+  const state = ["failed", "revoked", "expired", "unsupported"].find((s) => statuses.includes(s)) || "verified";
+  const issuer = credential?.issuer?.name || idOf(credential?.issuer) || "its issuer";
+  const first = checks.find((c) => c.status === state); // the check that decided it
+  const words = {
+    verified: ["Verified", `This credential was issued by ${issuer} and has not been changed.`],
+    failed: ["Not verified", credential?.issuer
+      ? `This credential claims to be from ${issuer}, but that could not be confirmed. Do not rely on it.`
+      : "This could not be checked as a credential."],
+    revoked: ["Revoked", `${issuer} has withdrawn this credential.`],
+    expired: ["Expired", `${first?.label}. The signature is genuine, but the credential is no longer valid.`],
+    unsupported: ["Could not be fully checked", `${first?.label}.`],
+  };
+  const [headline, summary] = words[state];
+  return { state, headline, summary, checks, credential, verifyHref: options.verifyHref,
+    ms: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+/**
+ * Verify a credential given as JSON text (the exact bytes of the file, decoded).
+ * options: {baseUrl, siteRoot, now, expect: {id, recipient}, prefetchDids: [did], verifyHref}.
+ */
+export async function verifyCredentialText(text, options = {}, started = performance.now(), ctx = newContext(options)) {
+  let credential = null;
+  let checks;
+  try {
+    if (!(await ed25519Supported())) {
+      checks = [notOk("browser", "This browser can't check Ed25519 signatures",
+        "Use the verify page in a current browser, or run credpress verify on the downloaded file.", "unsupported")];
+    } else {
+      try {
+        credential = JSON.parse(text);
+      } catch {
+        credential = null;
+        checks = [notOk("format", "This is not valid JSON", "The credential file could not be read as JSON.")];
+      }
+      checks ??= await runChecks(credential, ctx);
+    }
+  } catch (error) {
+    checks = [fromFailure("error", error)];
+  }
+  return finish(checks, credential, started, options);
+}
+
+/** Fetch the credential at *url* and verify those very bytes. A badge page URL
+ * works too: its <link rel="alternate" type="application/ld+json"> is followed. */
+export async function verifyCredentialUrl(url, options = {}) {
+  const started = performance.now();
+  try {
+    const ctx = newContext(options);
+    // The credential itself may come from the HTTP cache (and a <link rel=preload>):
+    // it is the same file the download button gives.
+    let got = await fetchText(url, "the credential", options, "default");
+    if (/html/i.test(got.type)) {
+      const link = new DOMParser().parseFromString(got.text, "text/html")
+        .querySelector('link[rel="alternate"][type="application/ld+json"]');
+      if (!link) throw new CheckFailure("This page has no credential", `${url} is a web page without a credential link.`);
+      got = await fetchText(new URL(link.getAttribute("href"), got.url).href, "the credential", options, "default");
+    }
+    return await verifyCredentialText(got.text, options, started, ctx);
+  } catch (error) {
+    return finish([fromFailure("download", error)], null, started, options);
+  }
+}
+
+// --- Baked badges (OB 3.0 "docformat", SPEC-NOTES §6.1) -------------------------------------
+
+/** The credential text inside a file: JSON as is, a baked PNG (iTXt) or SVG. */
+export function extractCredential(bytes) {
+  if (bytes[0] === 0x89 && utf8(bytes.subarray(1, 4)) === "PNG") return fromPng(bytes);
+  const text = utf8(bytes).replace(/^\uFEFF/, "");
+  return text.trimStart().startsWith("<") ? fromSvg(text) : text;
+}
+
+function fromPng(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Chunks after the 8-byte signature: length (4, big-endian) | type (4) | data | CRC (4).
+  for (let at = 8; at + 12 <= bytes.length;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    const nul = data.indexOf(0);
+    if (type === "iTXt" && nul > 0 && String.fromCharCode(...data.subarray(0, nul)) === "openbadgecredential") {
+      // keyword \0 | compression flag | method | language \0 | translated keyword \0 | UTF-8 text
+      if (data[nul + 1] !== 0) throw new CheckFailure("The baked credential is compressed", "OB 3.0 forbids compressing it.");
+      const language = data.indexOf(0, nul + 3);
+      const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
+      if (translated < 0) throw new CheckFailure("The baked credential is malformed", "Its iTXt chunk is cut short.");
+      return jsonOrJwt(utf8(data.subarray(translated + 1)));
+    }
+    if (type === "IEND") break;
+    at += 12 + length;
+  }
+  throw new CheckFailure("This PNG holds no credential", "It has no iTXt chunk with the keyword openbadgecredential.");
+}
+
+function fromSvg(text) {
+  const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  const element = doc.getElementsByTagNameNS(OB_BAKED_NS, "credential")[0];
+  if (doc.querySelector("parsererror") || !element) {
+    throw new CheckFailure("This file holds no credential", "It is not JSON, and not an SVG with an <openbadges:credential> element.");
+  }
+  if (element.hasAttribute("verify")) return jsonOrJwt(element.getAttribute("verify"));
+  return jsonOrJwt(element.textContent);
+}
+
+function jsonOrJwt(text) {
+  if (!text.trim().startsWith("{")) {
+    throw new CheckFailure("This badge holds a VC-JWT, which can't be checked here",
+      "Check it with another Open Badges 3.0 verifier.", "unsupported");
+  }
+  return text;
+}
+
+/** Verify a dropped or chosen file (JSON, baked PNG or baked SVG). */
+export async function verifyFileBytes(bytes, options = {}) {
+  const started = performance.now();
+  let text;
+  try {
+    text = extractCredential(bytes);
+  } catch (error) {
+    const failure = error instanceof CheckFailure ? error
+      : new CheckFailure("This file can't be read", "It is not a JSON, PNG or SVG file.");
+    return finish([fromFailure("format", failure)], null, started, options);
+  }
+  return verifyCredentialText(text, options, started);
+}

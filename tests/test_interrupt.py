@@ -1,0 +1,73 @@
+"""Interrupted and concurrent builds: the output folder and the lock are never half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from credpress.errors import OutputError
+from credpress.write import BuildLock
+from conftest import fixed_key, make_build
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_concurrent_build_is_refused_with_a_clear_message(small_content, key_file, tmp_path):
+    with BuildLock(tmp_path):
+        with pytest.raises(OutputError) as caught:
+            make_build(small_content, tmp_path / "site", key_file)
+    assert str(caught.value) == (f"another credpress build of this repository is running (pid {os.getpid()}); "
+                                 "wait for it to finish and build again")
+    assert not (tmp_path / "site").exists()
+    make_build(small_content, tmp_path / "site", key_file)  # released: builds again
+
+
+def _start_build(content: Path, out: Path) -> subprocess.Popen:
+    env = {**os.environ, "CREDPRESS_SIGNING_KEY": fixed_key().secret_multibase(), "CI": "true"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "credpress", "build", "--content", str(content), "--out", str(out)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_sigkill_at_random_moments_leaves_old_or_new_output(example_content, tmp_path):
+    out = tmp_path / "_site"
+    assert _start_build(example_content, out).wait(timeout=120) == 0
+    old = _tree(out)
+    start = time.perf_counter()
+    assert _start_build(example_content, tmp_path / "timing").wait(timeout=120) == 0
+    duration = time.perf_counter() - start
+    rng = random.Random(2026)
+    outcomes = set()
+    for attempt in range(8):
+        awards = example_content / "awards" / f"extra-{attempt}.yaml"
+        awards.write_text(f"- achievement: python-foundations\n  recipient:\n    name: Extra {attempt}\n"
+                          f"    email: extra{attempt}@example.org\n  awarded: 2026-10-{attempt + 1:02d}\n")
+        process = _start_build(example_content, out)
+        time.sleep(rng.uniform(0.05, duration * 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        json.loads((example_content / "credpress.lock").read_text())  # never half-written
+        now = _tree(out)
+        if now == old:
+            outcomes.add("old")
+        else:
+            reference = tmp_path / f"reference-{attempt}"
+            assert _start_build(example_content, reference).wait(timeout=120) == 0
+            assert now == _tree(reference), "output folder is neither the old site nor a complete new one"
+            outcomes.add("new")
+        old = now
+    assert _start_build(example_content, out).wait(timeout=120) == 0
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith("._site")]
+    assert leftovers == []
+    assert [p.name for p in example_content.iterdir() if p.name.startswith(".")] == []
+    assert outcomes  # at least one kill landed
