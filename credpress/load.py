@@ -217,6 +217,9 @@ def load_content(root: Path) -> LoadedContent:
         target = getattr(loaded, kind)
         for path in _yaml_files(root / kind):
             display = loaded.display(path)
+            if path.stem in target:
+                problems.append(Problem(display, None, "", f"duplicate slug '{path.stem}' (also {target[path.stem].path})"))
+                continue
             target[path.stem] = SourceFile(display, read_yaml_file(path, display, problems, warnings, root))
     awards_dir = root / "awards"
     for path in sorted(awards_dir.rglob("*")) if awards_dir.is_dir() else []:

@@ -39,7 +39,10 @@ def decode_public_key(multibase: str) -> bytes:
     """The 32 raw bytes of a ``z6Mk…`` Ed25519 public key; ValueError otherwise."""
     if not isinstance(multibase, str) or not multibase.startswith("z"):
         raise ValueError("public key is not a base58btc multibase value")
-    data = b58decode(multibase[1:])
+    try:
+        data = b58decode(multibase[1:])
+    except ValueError:
+        raise ValueError("public key is not a base58btc multibase value") from None
     if len(data) != 34 or not data.startswith(ED25519_PUB_PREFIX):
         raise ValueError("public key is not an Ed25519 Multikey (z6Mk…)")
     return data[2:]
