@@ -118,7 +118,7 @@ def recipient_identifiers(award: Award, assignment: Assignment) -> list[dict[str
     recipient = award.recipient
     identifiers: list[dict[str, Any]] = []
     if recipient.email or recipient.email_hash:
-        salt = assignment.salt if recipient.email else recipient.salt
+        salt = assignment.salt if recipient.email else (recipient.salt or "")
         identity = email_identity(recipient.email, salt) if recipient.email else recipient.email_hash
         identifiers.append(
             {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "identityHash": identity, "salt": salt}

@@ -135,8 +135,8 @@ def rotate_keys(content: Path, new_public_key: str, current_public_key: str | No
             end = _item_end(lines, entries.lines[-1] - 1)
             if not lines[end].endswith("\n"):
                 lines[end] += "\n"
-            block = [f"{pad}- id: {new_id}\n", f"{pad}  public_key: {new_public_key}\n", f"{pad}  status: active\n"]
-            new_text = "".join(lines[: end + 1] + block + lines[end + 1:])
+            entry_lines = [f"{pad}- id: {new_id}\n", f"{pad}  public_key: {new_public_key}\n", f"{pad}  status: active\n"]
+            new_text = "".join(lines[: end + 1] + entry_lines + lines[end + 1:])
 
         def rotated(slug: str = issuer.slug) -> bool:
             again, _ = check_content(content)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def write_key_file(path: Path, key: SigningKey) -> None:
 
 def resolve_signing_key(
     key_path: Path | None,
-    environ: dict[str, str] | None = None,
+    environ: Mapping[str, str] | None = None,
     project_root: Path | None = None,
     warn=None,
 ) -> SigningKey:

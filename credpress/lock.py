@@ -18,7 +18,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .errors import ContentError, Problem
 from .model import Award
@@ -55,7 +55,7 @@ def award_key(award: Award) -> str:
 
 
 class Lock:
-    def __init__(self, path: Path, entries: dict[str, dict[str, str]], existed: bool):
+    def __init__(self, path: Path, entries: dict[str, dict[str, Any]], existed: bool):
         self.path = path
         self.entries = entries
         self.existed = existed
@@ -109,7 +109,7 @@ class Lock:
                 entry["status_index"] = _draw(lambda: int.from_bytes(random_bytes(3), "big") % LIST_BITS, used_indexes)
             self.changed = True
         return {
-            award.fingerprint: Assignment(entry["id"], entry["salt"], entry["status_index"])
+            award.fingerprint: Assignment(str(entry["id"]), str(entry["salt"]), int(entry["status_index"]))
             for award in awards
             for entry in (self.entries[award_key(award)],)
         }

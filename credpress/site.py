@@ -34,7 +34,7 @@ HEADERS_FILE = """/*
 def _image_view(image: ImageFile | None, layout: Layout, page: str, alt: str) -> dict[str, Any] | None:
     if image is None:
         return None
-    view = {"src": relative(page, layout.image(image.rel)), "url": layout.url(layout.image(image.rel)), "alt": alt,
+    view: dict[str, Any] = {"src": relative(page, layout.image(image.rel)), "url": layout.url(layout.image(image.rel)), "alt": alt,
             "media_type": image.media_type, "width": None, "height": None}
     if image.media_type in ("image/png", "image/jpeg"):
         with Image.open(image.source) as img:
@@ -198,9 +198,10 @@ class SiteBuilder:
 
     def _images(self) -> list[ImageFile]:
         seen: dict[str, ImageFile] = {}
-        for thing in (*self.model.issuers.values(), *self.model.achievements.values()):
-            if thing.image is not None:
-                seen.setdefault(thing.image.rel, thing.image)
+        images = [i.image for i in self.model.issuers.values()] + [a.image for a in self.model.achievements.values()]
+        for image in images:
+            if image is not None:
+                seen.setdefault(image.rel, image)
         return list(seen.values())
 
 

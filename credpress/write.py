@@ -150,7 +150,7 @@ class BuildLock:
 
     def __init__(self, project_root: Path):
         self.path = Path(project_root) / ".credpress" / "build.lock"
-        self.handle = None
+        self.handle: Any = None
 
     def __enter__(self) -> BuildLock:
         import fcntl
