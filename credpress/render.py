@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import markdown as _markdown
 import nh3
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
 from markupsafe import Markup
 
 from .layout import relative
@@ -28,15 +28,26 @@ _ALLOWED_TAGS = {
 }
 
 
+class _RawHtmlAsText(_markdown.Extension):
+    """Raw HTML in Markdown is plain text, escaped by Markdown like any other text.
+
+    (Escaping ``<`` before Markdown instead would double-escape it in code spans
+    and blocks: `` `a<b` `` showed as ``a&lt;b``.)
+    """
+
+    def extendMarkdown(self, md: _markdown.Markdown) -> None:
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
 @lru_cache(maxsize=2048)
 def markdown_html(text: str | None) -> Markup:
     """Markdown → HTML, sanitized: only harmless tags, only http(s)/mailto links."""
     if not text:
         return Markup("")
-    # Raw HTML is escaped before Markdown sees it (so it shows as text), then the
-    # sanitizer cleans what Markdown made.
-    escaped = text.replace("<", "&lt;")
-    html = _markdown.markdown(escaped, extensions=["sane_lists"], output_format="html")
+    # Markdown treats raw HTML as text (so it shows as text), then the sanitizer
+    # cleans what Markdown made.
+    html = _markdown.markdown(text, extensions=["sane_lists", _RawHtmlAsText()], output_format="html")
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
@@ -80,7 +91,7 @@ def linkedin_url(
 
 def environment(user_templates: Path | None = None) -> Environment:
     builtin = PackageLoader("credpress", "templates")
-    loaders = []
+    loaders: list[BaseLoader] = []
     if user_templates is not None and user_templates.is_dir():
         loaders.append(FileSystemLoader(str(user_templates)))
     loaders += [builtin, PrefixLoader({"default": builtin})]
