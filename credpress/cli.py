@@ -40,7 +40,8 @@ def main() -> None:
 def build(content: Path, out: Path, key_path: Path | None, strict: bool, frozen: bool) -> None:
     """Build the site: signed credentials, DID documents and pages."""
     from .errors import ContentError, CredpressError
-    from .pipeline import BuildOptions, build as run_build
+    from .pipeline import BuildOptions
+    from .pipeline import build as run_build
 
     try:
         result = run_build(BuildOptions(content=content, out=out, key_path=key_path, strict=strict, frozen=frozen,
@@ -119,8 +120,8 @@ def revoke(credential: str, reason: str, when, content: Path) -> None:
     """
     from datetime import date
 
-    from .errors import ContentError, CredpressError
     from .edit import revoke as run_revoke
+    from .errors import ContentError, CredpressError
 
     try:
         where = run_revoke(content, credential, reason, when.date() if when else date.today())
@@ -162,7 +163,7 @@ _MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
 
 
 @main.command()
-@click.argument("targets", nargs=-1, required=True)
+@click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
 @click.option("--map", "maps", multiple=True, callback=_map_option, metavar="URL_PREFIX=DIR",
               help="Serve URLs under URL_PREFIX from files in DIR (a built site). Repeatable.")
 @click.option("--offline", is_flag=True, help="Fetch nothing that --map does not serve.")

@@ -12,9 +12,9 @@ import json
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from .errors import CredpressError
 from .lock import Lock, award_key

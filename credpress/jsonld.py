@@ -112,6 +112,64 @@ def _memoised_process_context(
 _pyld.JsonLdProcessor._process_context = _memoised_process_context
 
 
+# --- Speed: memoise the expansion of repeated objects ------------------------------
+# Thousands of credentials embed the same issuer Profile and the same few
+# Achievements. Expanding an object is a pure function of the active context (by
+# identity, as above), the property it sits under, the expansion flags and its
+# JSON text, so below the top level we keep each object's expanded form as JSON
+# text and hand out a fresh copy on every hit. Canonicalising a credential of a
+# 10,000-award site: ~2 ms -> ~1.2 ms (verify and build). Checked against
+# unpatched pyld in tests/test_jsonld.py and tests/test_jsonld_expand_memo.py.
+_original_expand = _pyld.JsonLdProcessor._expand
+_expand_memo: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+_EXPAND_MEMO_SIZE = 2048
+_UNKEYED_OPTIONS = ("documentLoader", "contextResolver")
+
+
+def _memoised_expand(
+    self: Any,
+    active_ctx: Any,
+    active_property: Any,
+    element: Any,
+    options: Any,
+    inside_list: bool = False,
+    inside_index: Any = False,
+    type_scoped_ctx: Any = None,
+) -> Any:
+    args = (inside_list, inside_index, type_scoped_ctx)
+    if type(element) is not dict or active_property is None or options.get("documentLoader") is not document_loader:
+        return _original_expand(self, active_ctx, active_property, element, options, *args)
+    active_id = active_ctx.get("_uuid")
+    scoped_id = None if type_scoped_ctx is None else type_scoped_ctx.get("_uuid")
+    flags = tuple(sorted((k, v) for k, v in options.items() if k not in _UNKEYED_OPTIONS))
+    try:
+        key = (active_id, scoped_id, active_property, inside_list, inside_index, flags, json.dumps(element))
+        hash(key)
+    except (TypeError, ValueError):  # not JSON, or an option that is not a plain value
+        key = None
+    if key is None or active_id is None or (type_scoped_ctx is not None and scoped_id is None):
+        return _original_expand(self, active_ctx, active_property, element, options, *args)
+    with _memo_lock:
+        hit = _expand_memo.get(key)
+        if hit is not None:
+            _expand_memo.move_to_end(key)  # LRU: shared objects outlive each credential's own
+    if hit is not None:
+        return json.loads(hit)
+    result = _original_expand(self, active_ctx, active_property, element, options, *args)
+    try:
+        text = json.dumps(result)
+    except (TypeError, ValueError):
+        return result
+    with _memo_lock:
+        _expand_memo[key] = text
+        while len(_expand_memo) > _EXPAND_MEMO_SIZE:
+            _expand_memo.popitem(last=False)
+    return result
+
+
+_pyld.JsonLdProcessor._expand = _memoised_expand
+
+
 def expand(document: Any) -> list[Any]:
     """JSON-LD expansion with the bundled contexts."""
     check_contexts(document)

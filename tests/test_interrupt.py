@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import fixed_key, make_build
 
 from credpress.errors import OutputError
 from credpress.write import BuildLock
-from conftest import fixed_key, make_build
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

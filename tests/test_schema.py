@@ -24,23 +24,6 @@ def test_every_example_credential_validates_against_both_schemas(example_site):
             assert errors == [], (name, credential["id"], errors)
 
 
-def test_no_ref_has_sibling_keywords():
-    # The precondition for evaluating these draft 2019-09 schemas with a draft-07
-    # engine: a $ref with siblings means something else in the two drafts.
-    def walk(node):
-        if isinstance(node, dict):
-            if "$ref" in node:
-                assert set(node) - {"$ref", "$comment", "description"} == set(), node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    for name in schema.SCHEMAS:
-        walk(schema.schema_document(name))
-
-
 def _mutations(document):
     """Copies of *document* with one value replaced by each wrong-typed value."""
     def paths(node, prefix=()):

@@ -1,0 +1,88 @@
+"""The memo of expanded objects (credpress.jsonld) never changes a canonical form.
+
+Compared with pyld exactly as published (both memos off) on documents built to
+hit the memo with near-misses: every one-field variant of a real credential, the
+same object under different properties, and the same object with and without
+the ``type`` that brings in its type-scoped context.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from pyld import jsonld as pyld
+from test_jsonld import _unpatched_canon
+
+from credpress import jsonld
+
+
+def _leaves(value, path=()):
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() if k != "@context" for leaf in _leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))]
+    return [(path, value)]
+
+
+def _variant(document, path, value):
+    copied = copy.deepcopy(document)
+    target = copied
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return copied
+
+
+def _canon_or_error(document):
+    try:
+        return jsonld.canonize(document)
+    except Exception as exc:  # a variant may drop a term: then both must refuse it
+        return type(exc).__name__
+
+
+def _unpatched_or_error(document):
+    try:
+        expanded_ok = not jsonld.dropped_terms(document)
+    except Exception as exc:
+        return type(exc).__name__
+    return _unpatched_canon(document) if expanded_ok else "JsonLdError"
+
+
+def test_memo_is_on():
+    assert pyld.JsonLdProcessor._expand is jsonld._memoised_expand
+
+
+def test_one_field_variants_match_unpatched_pyld(example_site):
+    path = max((example_site / "credentials").glob("*.json"), key=lambda p: len(p.read_text()))
+    credential = {k: v for k, v in json.loads(path.read_text()).items() if k != "proof"}
+    jsonld.canonize(credential)  # fill the memo with the original's objects first
+    variants = []
+    for where, value in _leaves(credential):
+        changed = (not value) if isinstance(value, bool) else value + 1 if isinstance(value, (int, float)) else value + "x"
+        variants.append(_variant(credential, where, changed))
+    assert len(variants) > 60
+    for variant in variants:
+        assert _canon_or_error(variant) == _unpatched_or_error(variant)
+    # and the original still canonicalises as before, after all those entries
+    assert jsonld.canonize(credential) == _unpatched_canon(credential)
+
+
+def test_same_object_under_other_properties_and_types(example_site):
+    path = next((example_site / "credentials").glob("*.json"))
+    credential = {k: v for k, v in json.loads(path.read_text()).items() if k != "proof"}
+    achievement = credential["credentialSubject"]["achievement"]
+    image = achievement["image"]
+    cases = [
+        # the achievement's image also as the credential's and the subject's image
+        {**credential, "image": image, "credentialSubject": {**credential["credentialSubject"], "image": image}},
+        # the same Profile as issuer and as the achievement's creator
+        _variant(credential, ("credentialSubject", "achievement", "creator"), credential["issuer"]),
+        # an Achievement without its type: its type-scoped terms are dropped (refused)
+        _variant(credential, ("credentialSubject", "achievement", "type"), ["Thing"]),
+        # the subject without AchievementSubject: "achievement" becomes undefined
+        _variant(credential, ("credentialSubject", "type"), ["Thing"]),
+    ]
+    for document in cases:
+        jsonld.canonize(credential)
+        assert _canon_or_error(document) == _unpatched_or_error(document)
