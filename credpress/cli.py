@@ -8,6 +8,7 @@ exceptions into messages and exit codes (0 ok, 1 content/signing error,
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -25,6 +26,21 @@ def _report_content_error(exc) -> None:
     _err(str(exc))
 
 
+@contextmanager
+def _exit_on_errors():
+    """Our exceptions become messages and exit status 1; anything else is a bug."""
+    from .errors import ContentError, CredpressError
+
+    try:
+        yield
+    except ContentError as exc:
+        _report_content_error(exc)
+        sys.exit(1)
+    except CredpressError as exc:
+        _err(f"error: {exc}")
+        sys.exit(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="credpress")
 def main() -> None:
@@ -39,19 +55,12 @@ def main() -> None:
 @click.option("--frozen", is_flag=True, help="Fail instead of adding new awards to credpress.lock (CI).")
 def build(content: Path, out: Path, key_path: Path | None, strict: bool, frozen: bool) -> None:
     """Build the site: signed credentials, DID documents and pages."""
-    from .errors import ContentError, CredpressError
     from .pipeline import BuildOptions
     from .pipeline import build as run_build
 
-    try:
+    with _exit_on_errors():
         result = run_build(BuildOptions(content=content, out=out, key_path=key_path, strict=strict, frozen=frozen,
                                         warn=_err))
-    except ContentError as exc:
-        _report_content_error(exc)
-        sys.exit(1)
-    except CredpressError as exc:
-        _err(f"error: {exc}")
-        sys.exit(1)
     for warning in result.warnings:
         _err(f"warning: {warning}")
     click.echo(f"Built {result.credentials} credentials ({result.files} files) into {result.out}/ signed by {result.public_key}")
@@ -65,14 +74,10 @@ def build(content: Path, out: Path, key_path: Path | None, strict: bool, frozen:
 @click.option("--frozen", is_flag=True, help="Fail if credpress.lock lacks an award.")
 def check(content: Path, strict: bool, frozen: bool) -> None:
     """Validate the content and its credentials; write nothing."""
-    from .errors import ContentError
     from .pipeline import check_all
 
-    try:
+    with _exit_on_errors():
         model, warnings = check_all(content, strict, frozen=frozen)
-    except ContentError as exc:
-        _report_content_error(exc)
-        sys.exit(1)
     for warning in warnings:
         _err(f"warning: {warning}")
     click.echo(f"OK: {len(model.awards)} awards, {len(model.achievements)} achievements, {len(model.issuers)} issuers")
@@ -88,17 +93,10 @@ def check(content: Path, strict: bool, frozen: bool) -> None:
               help="With --rotate: the current key, when the issuer YAML lists none (else $CREDPRESS_SIGNING_KEY).")
 def keygen(out_path: Path | None, content: Path, rotate: bool, key_path: Path | None) -> None:
     """Create a new Ed25519 signing key (file mode 0600)."""
-    from .errors import ContentError, CredpressError
     from .keygen import create_key_file
 
-    try:
+    with _exit_on_errors():
         path, key, changed = create_key_file(out_path, content, rotate, key_path)
-    except ContentError as exc:
-        _report_content_error(exc)
-        sys.exit(1)
-    except CredpressError as exc:
-        _err(f"error: {exc}")
-        sys.exit(1)
     for source in changed:
         click.echo(f"Updated {source}: new active key, previous key retired (it still verifies old copies).")
     click.echo(f"Wrote the private key to {path} (mode 0600). Keep it out of git.")
@@ -121,16 +119,9 @@ def revoke(credential: str, reason: str, when, content: Path) -> None:
     from datetime import date
 
     from .edit import revoke as run_revoke
-    from .errors import ContentError, CredpressError
 
-    try:
+    with _exit_on_errors():
         where = run_revoke(content, credential, reason, when.date() if when else date.today())
-    except ContentError as exc:
-        _report_content_error(exc)
-        sys.exit(1)
-    except CredpressError as exc:
-        _err(f"error: {exc}")
-        sys.exit(1)
     click.echo(f"Revoked at {where}. Now build, commit and publish.")
 
 

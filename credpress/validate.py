@@ -479,10 +479,11 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     return Site(base_url=base, title=data.get("title", "Credentials"), language=data.get("language", "en"))
 
 
-def _issuer(checker: Checker, stem: str, source: SourceFile) -> Issuer | None:
+def _named_file(checker: Checker, stem: str, source: SourceFile, schema: Schema) -> tuple[dict, ImageFile | None] | None:
+    """An issuer or achievement file: its slug, its fields and its image, checked."""
     if not _file_slug(checker, source, stem):
         return None
-    data = checker.mapping(source.data, ISSUER_SCHEMA, source.path)
+    data = checker.mapping(source.data, schema, source.path)
     if data is None:
         return None
     image = None
@@ -490,6 +491,14 @@ def _issuer(checker: Checker, stem: str, source: SourceFile) -> Issuer | None:
         image = checker.image(data["image"], source.path, source.data.lines["image"], "image")
         if image is None:
             return None
+    return data, image
+
+
+def _issuer(checker: Checker, stem: str, source: SourceFile) -> Issuer | None:
+    checked = _named_file(checker, stem, source, ISSUER_SCHEMA)
+    if checked is None:
+        return None
+    data, image = checked
     keys = None
     if "keys" in data:
         keys = tuple(PublicKey(k["id"], k["public_key"], k["status"], k.get("revoked")) for k in data["keys"])
@@ -523,16 +532,10 @@ def _issuer(checker: Checker, stem: str, source: SourceFile) -> Issuer | None:
 
 
 def _achievement(checker: Checker, stem: str, source: SourceFile) -> Achievement | None:
-    if not _file_slug(checker, source, stem):
+    checked = _named_file(checker, stem, source, ACHIEVEMENT_SCHEMA)
+    if checked is None:
         return None
-    data = checker.mapping(source.data, ACHIEVEMENT_SCHEMA, source.path)
-    if data is None:
-        return None
-    image = None
-    if "image" in data:
-        image = checker.image(data["image"], source.path, source.data.lines["image"], "image")
-        if image is None:
-            return None
+    data, image = checked
     return Achievement(
         slug=stem,
         issuer=data["issuer"],
