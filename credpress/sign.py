@@ -146,6 +146,9 @@ def verify_proof(
         proof_list = proof_ctx if isinstance(proof_ctx, list) else [proof_ctx]
         if proof_ctx is None or doc_list[: len(proof_list)] != proof_list:
             return ProofCheck(False, suite.name, vm, "proof @context does not match the document")
+        # ...and the document is then hashed with the proof's @context, so the
+        # proof's @context is covered by the signature too.
+        unsecured["@context"] = proof_ctx
     else:
         options.pop("@context", None)
     try:

@@ -101,3 +101,15 @@ def test_tampered_vector_fails():
     check = sign.verify_proof(signed, signed["proof"], lambda vm: key.public_multibase)
     assert not check.ok
     assert check.reason == "signature does not match the document"
+
+
+def test_jcs_proof_context_is_covered_by_the_signature():
+    # vc-di-eddsa §3.4 verification: the document is hashed with the proof's
+    # @context, so shortening it to a prefix of the document's must fail.
+    signed = _load(W3C_JCS / "signedJCS.json")
+    key = _key(W3C)
+    proof = dict(signed["proof"])
+    assert sign.verify_proof(signed, proof, lambda vm: key.public_multibase).ok
+    proof["@context"] = proof["@context"][:1]
+    check = sign.verify_proof(signed, proof, lambda vm: key.public_multibase)
+    assert not check.ok and check.reason == "signature does not match the document"
