@@ -284,6 +284,9 @@ def _from_controller_document(method_id: str, base: str, document: Any) -> Resol
         problems.append(f"the document fetched for {base} has id {doc_id!r}")
     if method.get("type") != "Multikey":
         problems.append(f"{method_id} has type {method.get('type')!r}, not Multikey")
+    # CID §2.2: a method with a "revoked" time must not be used to verify anything.
+    if method.get("revoked") is not None:
+        problems.append(f"{method_id} was revoked by its controller on {method.get('revoked')}")
     # §3.4: assertionMethod lists the full id as a string; an embedded or relative one does not count.
     if method_id not in [m for m in _ids(document.get("assertionMethod")) if isinstance(m, str)]:
         problems.append(f"{method_id} is not listed under assertionMethod of {base}")

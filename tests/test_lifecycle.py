@@ -255,3 +255,26 @@ def test_ids_and_indexes_never_change_or_collide(tmp_path_factory, operations, s
         seen = dict(entries)
         revoked_indexes = {e["status_index"] for e in entries.values() if e["id"] in revoked}
         assert _set_bits(root / "site") == revoked_indexes
+
+
+def test_credential_signed_with_a_revoked_key_fails_with_the_reason(small_content, key_file, tmp_path):
+    from datetime import datetime, timezone
+
+    from credpress.resolve import Resolver
+    from credpress.verify import verify_credential
+
+    make_build(small_content, tmp_path / "old", key_file)
+    old_copy = json.loads(next((tmp_path / "old" / "credentials").glob("*.json")).read_text())
+    new_key_file = _rotate(small_content, tmp_path / "keys" / "new.pem", key_file)
+    site = tmp_path / "site"
+    make_build(small_content, site, new_key_file)
+    resolver = Resolver([("https://example.test/badges/", site)], offline=True)
+    now = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    assert verify_credential(old_copy, resolver, now).status == "verified"  # retired: still fine
+    path = small_content / "issuers" / "acme.yaml"
+    path.write_text(path.read_text().replace("    status: retired\n", "    status: revoked\n    revoked: 2026-11-30\n"))
+    make_build(small_content, site, new_key_file)
+    result = verify_credential(old_copy, Resolver([("https://example.test/badges/", site)], offline=True), now)
+    assert result.status == "failed"
+    message = result.check("issuer-key").message
+    assert "did:web:example.test:badges:issuers:acme#key-1 was revoked by its controller on 2026-11-30T00:00:00Z" in message
