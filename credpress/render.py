@@ -59,8 +59,12 @@ def markdown_html(text: str | None) -> Markup:
 
 
 def json_for_script(data: Any) -> Markup:
-    """JSON safe to embed inside a <script> element (no ``</script>`` breakout)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON safe to embed inside a <script> element (no ``</script>`` breakout).
+
+    *data* is a value, or JSON text already encoded (the credential file's own
+    bytes, so the page embeds exactly what a learner downloads).
+    """
+    text = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 

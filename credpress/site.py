@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,9 +38,15 @@ def _image_view(image: ImageFile | None, layout: Layout, page: str, alt: str) ->
     view: dict[str, Any] = {"src": relative(page, layout.image(image.rel)), "url": layout.url(layout.image(image.rel)), "alt": alt,
             "media_type": image.media_type, "width": None, "height": None}
     if image.media_type in ("image/png", "image/jpeg"):
-        with Image.open(image.source) as img:
-            view["width"], view["height"] = img.size
+        view["width"], view["height"] = _pixel_size(image.source)
     return view
+
+
+@lru_cache(maxsize=256)
+def _pixel_size(path: Path) -> tuple[int, int]:
+    # Every badge page shows the same few images: read each file's size once.
+    with Image.open(path) as img:
+        return img.size
 
 
 def _date(moment: datetime | None) -> str | None:
@@ -57,6 +64,7 @@ class SiteBuilder:
         self.layout = Layout(model.site)
         self.files: list[tuple[str, bytes]] = []
         self.renderer = Renderer(environment(templates), {"site": model.site})
+        self._achievement_views: dict[tuple[str, int], dict[str, Any]] = {}
         self.awards_of: dict[str, list[Award]] = {}
         for award in model.awards:
             self.awards_of.setdefault(award.achievement, []).append(award)
@@ -81,6 +89,13 @@ class SiteBuilder:
         }
 
     def achievement_view(self, achievement: Achievement, page: str) -> dict[str, Any]:
+        # Links are relative, so pages at the same depth share a view (every badge page).
+        key = (achievement.slug, page.count("/"))
+        if key not in self._achievement_views:
+            self._achievement_views[key] = self._achievement_view(achievement, page)
+        return self._achievement_views[key]
+
+    def _achievement_view(self, achievement: Achievement, page: str) -> dict[str, Any]:
         layout = self.layout
         return {
             "slug": achievement.slug, "name": achievement.name, "type": achievement.type,
@@ -174,7 +189,7 @@ class SiteBuilder:
             "reissued": _date(award.reissued),
         }
         title = f"{award.recipient.name}: {achievement.name}"
-        self.page("credential.html", page, credential=view, document=document,
+        self.page("credential.html", page, credential=view, document=document, document_json=data.decode("utf-8"),
                   achievement=self.achievement_view(achievement, page), issuer=self.issuer_view(issuer.slug, page),
                   title=title, og=self._og(achievement, page, f"{achievement.name} – {issuer.name}",
                                            f"{award.recipient.name} earned {achievement.name} from {issuer.name}."))
