@@ -4,7 +4,7 @@
     python scripts/check_private_keys.py [FILE ...]     (default: every file git tracks)
 
 Finds PEM/OpenSSH private keys, JWKs with a private part ("d"), the
-"secretKeyMultibase" property, and multibase Ed25519 secret keys (z3u2…, checked
+secretKeyMultibase property with a value, and multibase Ed25519 secret keys (z3u2…, checked
 by decoding them, so ordinary base58 text does not trip it). Exit 1 and name the
 file and line, never the key.
 """
