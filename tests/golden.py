@@ -8,6 +8,7 @@ fresh build with it, file by file.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 import tempfile
@@ -21,6 +22,24 @@ from conftest import SMALL, fixed_key, make_build, seeded_random  # noqa: E402
 from credpress import keys  # noqa: E402
 
 GOLDEN = HERE / "golden" / "small"
+# Copies of the package's static files and the fixture's images are kept as
+# hashes, not as second copies (the pages, JSON and host files are kept whole).
+HASHED = ("assets/", "images/")
+HASHES = "copied-files.sha256"
+
+
+def golden_view(site: Path) -> dict[str, bytes]:
+    """What the golden tree holds for a built *site*: path -> bytes."""
+    view: dict[str, bytes] = {}
+    hashes = []
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(HASHED):
+            hashes.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
+        else:
+            view[rel] = path.read_bytes()
+    view[HASHES] = "".join(hashes).encode()
+    return view
 
 
 def build_fixture(workdir: Path) -> Path:
@@ -36,10 +55,12 @@ def build_fixture(workdir: Path) -> Path:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        site = build_fixture(Path(tmp))
+        view = golden_view(build_fixture(Path(tmp)))
         if GOLDEN.exists():
             shutil.rmtree(GOLDEN)
-        shutil.copytree(site, GOLDEN)
+        for rel, data in view.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_bytes(data)
     print(f"regenerated {GOLDEN}")
 
 

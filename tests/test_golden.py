@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from golden import GOLDEN, build_fixture
+from golden import GOLDEN, build_fixture, golden_view
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -16,7 +16,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def test_build_matches_golden_tree(tmp_path):
-    built = _tree(build_fixture(tmp_path))
+    built = golden_view(build_fixture(tmp_path))
     golden = _tree(GOLDEN)
     assert sorted(built) == sorted(golden), "files differ: run `python tests/golden.py` if intended"
     changed = [name for name in built if built[name] != golden[name]]
