@@ -17,6 +17,7 @@ import pytest
 from conftest import EXAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jsonpaths import parent_of, paths
 
 from credpress import keys
 from credpress.pipeline import BuildOptions, build
@@ -45,17 +46,6 @@ def world(tmp_path_factory):
     return good, resolver
 
 
-def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*prefix, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*prefix, index))
-    return found
-
-
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
@@ -67,11 +57,9 @@ MUTATIONS = st.sampled_from(["replace", "delete", "duplicate", "add-key", "edit-
 
 def _mutate(document: dict, data) -> dict:
     mutated = copy.deepcopy(document)
-    paths = _paths(mutated)[1:]
-    path = data.draw(st.sampled_from(paths), label="path")
-    parent = mutated
-    for step in path[:-1]:
-        parent = parent[step]
+    candidates = paths(mutated)
+    path = data.draw(st.sampled_from(candidates), label="path")
+    parent = parent_of(mutated, path)
     last = path[-1]
     kind = data.draw(MUTATIONS, label="mutation")
     if kind == "replace":
@@ -87,10 +75,8 @@ def _mutate(document: dict, data) -> dict:
         at = data.draw(st.integers(0, len(text) - 1), label="at")
         parent[last] = text[:at] + data.draw(st.characters(), label="char") + text[at + 1:]
     elif kind == "swap":
-        other = data.draw(st.sampled_from(paths), label="other")
-        target = mutated
-        for step in other[:-1]:
-            target = target[step]
+        other = data.draw(st.sampled_from(candidates), label="other")
+        target = parent_of(mutated, other)
         try:
             parent[last], target[other[-1]] = target[other[-1]], parent[last]
         except (KeyError, IndexError, TypeError):

@@ -8,30 +8,13 @@ the ``type`` that brings in its type-scoped context.
 
 from __future__ import annotations
 
-import copy
 import json
 
+from jsonpaths import leaves, with_value
 from pyld import jsonld as pyld
 from test_jsonld import _unpatched_canon
 
 from credpress import jsonld
-
-
-def _leaves(value, path=()):
-    if isinstance(value, dict):
-        return [leaf for k, v in value.items() if k != "@context" for leaf in _leaves(v, (*path, k))]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))]
-    return [(path, value)]
-
-
-def _variant(document, path, value):
-    copied = copy.deepcopy(document)
-    target = copied
-    for step in path[:-1]:
-        target = target[step]
-    target[path[-1]] = value
-    return copied
 
 
 def _canon_or_error(document):
@@ -58,9 +41,9 @@ def test_one_field_variants_match_unpatched_pyld(example_site):
     credential = {k: v for k, v in json.loads(path.read_text()).items() if k != "proof"}
     jsonld.canonize(credential)  # fill the memo with the original's objects first
     variants = []
-    for where, value in _leaves(credential):
+    for where, value in leaves(credential, skip=("@context",)):
         changed = (not value) if isinstance(value, bool) else value + 1 if isinstance(value, (int, float)) else value + "x"
-        variants.append(_variant(credential, where, changed))
+        variants.append(with_value(credential, where, changed))
     assert len(variants) > 60
     for variant in variants:
         assert _canon_or_error(variant) == _unpatched_or_error(variant)
@@ -77,11 +60,11 @@ def test_same_object_under_other_properties_and_types(example_site):
         # the achievement's image also as the credential's and the subject's image
         {**credential, "image": image, "credentialSubject": {**credential["credentialSubject"], "image": image}},
         # the same Profile as issuer and as the achievement's creator
-        _variant(credential, ("credentialSubject", "achievement", "creator"), credential["issuer"]),
+        with_value(credential, ("credentialSubject", "achievement", "creator"), credential["issuer"]),
         # an Achievement without its type: its type-scoped terms are dropped (refused)
-        _variant(credential, ("credentialSubject", "achievement", "type"), ["Thing"]),
+        with_value(credential, ("credentialSubject", "achievement", "type"), ["Thing"]),
         # the subject without AchievementSubject: "achievement" becomes undefined
-        _variant(credential, ("credentialSubject", "type"), ["Thing"]),
+        with_value(credential, ("credentialSubject", "type"), ["Thing"]),
     ]
     for document in cases:
         jsonld.canonize(credential)

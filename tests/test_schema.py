@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
+from jsonpaths import paths, with_value, without
 from jsonschema import Draft201909Validator
 
 from credpress import schema
@@ -25,31 +25,11 @@ def test_every_example_credential_validates_against_both_schemas(example_site):
 
 
 def _mutations(document):
-    """Copies of *document* with one value replaced by each wrong-typed value."""
-    def paths(node, prefix=()):
-        if isinstance(node, dict):
-            for key, value in node.items():
-                yield prefix + (key,)
-                yield from paths(value, prefix + (key,))
-        elif isinstance(node, list):
-            for index, value in enumerate(node):
-                yield prefix + (index,)
-                yield from paths(value, prefix + (index,))
-
+    """Copies of *document* with one value replaced by each wrong-typed value, or removed."""
     for path in paths(document):
         for replacement in (None, 42, "text", {}):
-            clone = copy.deepcopy(document)
-            target = clone
-            for step in path[:-1]:
-                target = target[step]
-            target[path[-1]] = replacement
-            yield clone
-        clone = copy.deepcopy(document)
-        target = clone
-        for step in path[:-1]:
-            target = target[step]
-        del target[path[-1]]
-        yield clone
+            yield with_value(document, path, replacement)
+        yield without(document, path)
 
 
 def test_fast_validator_agrees_with_reference(example_site):

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, REPO, SPECS
+from jsonpaths import leaves, with_value
 
 from credpress import keys, sign
 from credpress import status as status_list
@@ -79,19 +80,11 @@ def site(tmp_path_factory) -> Site:
     return Site(root, root / "_site", key)
 
 
-def _leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
-    if isinstance(value, dict):
-        return [leaf for k, v in value.items() for leaf in _leaves(v, (*path, k))]
-    if isinstance(value, list):
-        return [leaf for i, v in enumerate(value) for leaf in _leaves(v, (*path, i))]
-    return [(path, value)]
-
-
 @pytest.fixture(scope="module")
 def rich(site: Site) -> dict[str, Any]:
     """The built credential with the most fields (evidence, narrative, hashed email, expiry)."""
     documents = [site.load(p) for p in site.credentials()]
-    return max(documents, key=lambda d: (len(_leaves(d)), d["id"]))
+    return max(documents, key=lambda d: (len(leaves(d)), d["id"]))
 
 
 def verify(document: Any, resolver: Resolver, now: datetime = NOW, recipient: str | None = None):
@@ -256,17 +249,8 @@ def expected_failures(path: tuple[Any, ...]) -> set[str]:
     return expected
 
 
-def _set(document: Any, path: tuple[Any, ...], value: Any) -> Any:
-    copied = copy.deepcopy(document)
-    target = copied
-    for step in path[:-1]:
-        target = target[step]
-    target[path[-1]] = value
-    return copied
-
-
 def test_tamper_matrix_covers_every_kind_of_field(rich: dict[str, Any]):
-    paths = {".".join(map(str, p)) for p, _ in _leaves(rich)}
+    paths = {".".join(map(str, p)) for p, _ in leaves(rich)}
     for wanted in ["name", "validFrom", "validUntil", "issuer.id", "issuer.name", "credentialSubject.achievement.name",
                    "credentialSubject.achievement.criteria.narrative", "credentialSubject.identifier.0.identityHash",
                    "credentialSubject.identifier.0.salt", "evidence.0.name", "proof.0.proofValue",
@@ -280,12 +264,12 @@ def test_tamper_matrix(site: Site, rich: dict[str, Any], variant: str):
     document = rich if variant == "both proofs" else {**rich, "proof": [rich["proof"][0]]}
     resolver = site.resolver()
     assert verify(document, resolver).status == "verified"
-    leaves = _leaves(document)
-    assert len(leaves) > 60
-    for path, value in leaves:
+    fields = leaves(document)
+    assert len(fields) > 60
+    for path, value in fields:
         changed = mutate(value)
         assert changed != value
-        result = verify(_set(document, path, changed), resolver)
+        result = verify(with_value(document, path, changed), resolver)
         where = ".".join(map(str, path))
         assert result.status == "failed", f"{where}: {result.to_json()}"
         missing = expected_failures(path) - failed_ids(result)
@@ -480,7 +464,7 @@ def test_status_list_decoding_limits():
         status_list.decode_list("zabc")
 
 
-def test_status_clear_and_set(site: Site, rich, status_site):
+def test_status_clear_andwith_value(site: Site, rich, status_site):
     resolver = site.resolver(status_site(status_list_credential(site.key, BASE + "status/1.json", set_bits=(7,))))
     clear = verify(with_status(rich, site.key, 3), resolver)
     assert clear.status == "verified", clear.to_json()
