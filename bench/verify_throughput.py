@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import make_content  # noqa: E402
 
-from credpress import keys  # noqa: E402
+from credpress.vc import keys  # noqa: E402
 from credpress.pipeline import BuildOptions, build  # noqa: E402
 
 BASE_URL = "https://badges.northwind-academy.example/"
@@ -80,8 +80,8 @@ def run_cli(site: Path, workers: int | None) -> None:
 def profile(site: Path) -> None:
     from datetime import datetime, timezone
 
-    from credpress.resolve import Resolver
-    from credpress.verify_run import find_targets, verify_targets
+    from credpress.verify.fetch import Resolver
+    from credpress.verify.run import find_targets, verify_targets
 
     targets = find_targets([str(site / "credentials")])[:300]
     resolver = Resolver([(BASE_URL, site)], offline=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from . import keys
+from .vc import keys
 from .errors import KeyConfigError
 
 DEFAULT_KEY_PATH = Path("~/.config/credpress/signing-key.pem")
@@ -35,7 +35,7 @@ def create_key_file(path: Path | None, content: Path, rotate: bool = False,
 
 def rotate_to(new_key: keys.SigningKey, content: Path, current_key_path: Path | None) -> list[str]:
     """Record *new_key* as every issuer's active key, retiring the current one."""
-    from .edit import rotate_keys
+    from .content.edit import rotate_keys
 
     current = None
     if current_key_path is not None or os.environ.get(keys.ENV_VAR, "").strip():

@@ -1,8 +1,11 @@
-"""The build: load → validate → model → credential → sign → render → write.
+"""The build: load → check → model → documents → sign → generate → write.
 
-Everything is computed first, in memory and without I/O in the middle stages;
-only then does the writer fill a temporary folder and swap it in. A failure at
-any step raises before the output folder is touched.
+Everything is computed first, in memory and without I/O in the middle stages:
+one record per issued credential (:mod:`credpress.documents.record`), signed,
+then the complete site data (:mod:`credpress.site.data`) from which every
+generator (:mod:`credpress.site.generators`) makes its files. Only then does
+the writer fill a temporary folder and swap it in. A failure at any step raises
+before the output folder is touched.
 """
 
 from __future__ import annotations
@@ -13,18 +16,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
-from . import credential as cred
-from . import keys as keymod
-from . import schema, sign, workers
-from .did import active_key, issuer_did
+from .content.check import build_model
+from .content.load import load_content
+from .content.lock import Lock
+from .content.model import Model
+from .documents.credential import unsigned_credential
+from .documents.record import credential_records
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
-from .load import load_content
-from .lock import Lock
-from .model import Model
-from .site import site_files
-from .validate import build_model
+from .output.buildlock import BuildLock
+from .output.writer import Writer
+from .sign import credential_problems, sign_credentials, sign_status_lists
+from .site.data import SiteData
+from .site.generators import site_files
+from .vc import cryptosuites
+from .vc import keys as keymod
 
 
 @dataclass
@@ -66,7 +72,7 @@ def check_key(model: Model, key: keymod.SigningKey) -> None:
     for issuer in model.issuers.values():
         if issuer.keys is None:
             continue
-        active = active_key(issuer, key.public_multibase)
+        active = issuer.active_key(key.public_multibase)
         if active.public_key != key.public_multibase:
             revoked = any(k.public_key == key.public_multibase and k.status == "revoked" for k in issuer.keys)
             state = "a REVOKED key of" if revoked else "not the active key of"
@@ -76,60 +82,14 @@ def check_key(model: Model, key: keymod.SigningKey) -> None:
             )
 
 
-def _sign_award(model: Model, key: keymod.SigningKey, award: Any, assignment: Any) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Unsigned credential → data-model check → signed (or the problems)."""
-    document = cred.unsigned_credential(award, assignment, model)
-    errors = schema.check_credential(document)
-    if errors:
-        return None, [Problem(award.source, award.line, "", f"credential would be invalid: {e}") for e in errors]
-    issuer = model.issuers[model.achievements[award.achievement].issuer]
-    did = issuer_did(model.site, issuer.slug)
-    method = f"{did}#{active_key(issuer, key.public_multibase).id}"
-    try:
-        return sign.sign_document(document, key, method, document["validFrom"], sign.CREDENTIAL_SUITES), []
-    except JsonLdError as exc:
-        return None, [Problem(award.source, award.line, "", str(exc))]
-
-
-def _sign_index(state: tuple[Model, keymod.SigningKey, dict[str, Any]], index: int) -> Any:
-    model, key, assignments = state
-    award = model.awards[index]
-    return _sign_award(model, key, award, assignments[award.fingerprint])
-
-
-def sign_credentials(model: Model, key: keymod.SigningKey, assignments: dict[str, Any]) -> list[tuple[Any, dict[str, Any]]]:
-    """Sign every award's credential (on all cores for large builds)."""
-    results = workers.map_indices(_sign_index, len(model.awards), (model, key, assignments))
-    problems = [p for _, found in results for p in found]
-    if problems:
-        raise ContentError(problems)
-    return [(award, signed) for award, (signed, _) in zip(model.awards, results)]
-
-
-def sign_status_lists(model: Model, key: keymod.SigningKey, assignments: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each issuer's revocation list, with the bits of its revoked awards set, signed."""
-    lists = {}
-    for slug, issuer in model.issuers.items():
-        revoked = [assignments[a.fingerprint].status_index for a in model.awards
-                   if a.revoked and model.achievements[a.achievement].issuer == slug]
-        document = cred.status_list(issuer, model, revoked)
-        method = f"{issuer_did(model.site, slug)}#{active_key(issuer, key.public_multibase).id}"
-        lists[slug] = sign.sign_document(document, key, method, document["validFrom"], sign.CREDENTIAL_SUITES)
-    return lists
-
-
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.out``; on any error, leave it untouched."""
-    from .write import BuildLock
-
     project_root = Path(options.content).absolute().parent
     with BuildLock(project_root):
         return _build_locked(options, project_root)
 
 
 def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
-    from .write import Writer
-
     content = Path(options.content)
     model, warnings = check_content(content, options.strict, options.now)
     key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
@@ -137,10 +97,10 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     _refuse_dangerous_out(content, Path(options.out))
     lock = Lock.read(content, clean=True)
     assignments = lock.assign(model.awards, options.random_bytes, frozen=options.frozen)
-    signed = sign_credentials(model, key, assignments)
-    status_lists = sign_status_lists(model, key, assignments)
+    records = sign_credentials(model, key, credential_records(model, assignments))
+    status_lists = sign_status_lists(model, key, records)
     templates = options.templates or project_root / "site_templates"
-    files = site_files(model, signed, assignments, status_lists, key.public_multibase, templates)
+    files = site_files(SiteData(model, records, status_lists, key.public_multibase, templates))
     writer = Writer(Path(options.out))
     try:
         for rel, data in files:
@@ -153,7 +113,7 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     except BaseException:
         writer.abort()
         raise
-    return BuildResult(Path(options.out), len(signed), len(files), key.public_multibase, key.development, warnings)
+    return BuildResult(Path(options.out), len(records), len(files), key.public_multibase, key.development, warnings)
 
 
 def _refuse_dangerous_out(content: Path, out: Path) -> None:
@@ -173,14 +133,13 @@ def check_all(content: Path, strict: bool = False, now: datetime | None = None, 
     model, warnings = check_content(content, strict, now)
     assignments = Lock.read(Path(content)).assign(model.awards, frozen=frozen)
     problems = []
-    for award in model.awards:
-        document = cred.unsigned_credential(award, assignments[award.fingerprint], model)
-        problems += [Problem(award.source, award.line, "", f"credential would be invalid: {e}")
-                     for e in schema.check_credential(document)]
+    for record in credential_records(model, assignments):
+        document = unsigned_credential(record, model)
+        problems += credential_problems(record, document)
         try:
-            sign.SUITES["eddsa-rdfc-2022"].canonicalize(document)
+            cryptosuites.SUITES["eddsa-rdfc-2022"].canonicalize(document)
         except JsonLdError as exc:
-            problems.append(Problem(award.source, award.line, "", str(exc)))
+            problems.append(Problem(record.award.source, record.award.line, "", str(exc)))
     if problems:
         raise ContentError(problems)
     return model, warnings

@@ -1,167 +1,72 @@
-"""Stage 5, sign: Data Integrity proofs with Ed25519 cryptosuites (W3C vc-di-eddsa).
+"""Stage 5, sign: every credential and status list gets its Data Integrity proofs.
 
-A cryptosuite is a small object: its name, how it canonicalizes a document and a
-proof configuration, and whether the stored proof keeps ``@context``. RDFC and
-JCS are two objects, not two code paths. Step numbers follow vc-di-eddsa §3.
+Each credential's unsigned document is built (:mod:`credpress.documents`),
+checked against the OB 3.0 data model, then signed with both cryptosuites, on
+all cores for large builds (:mod:`credpress.workers`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any
 
-import rfc8785
+from . import workers
+from .content.model import Model
+from .documents.credential import unsigned_credential
+from .documents.record import CredentialRecord
+from .documents.status_list import status_list
+from .errors import ContentError, JsonLdError, Problem
+from .site.layout import Layout
+from .vc import cryptosuites, datamodel
+from .vc.keys import SigningKey
 
-from . import jsonld, multibase
-from .keys import SigningKey, verify_signature
-
-
-class Cryptosuite(Protocol):
-    name: str
-    proof_keeps_context: bool
-
-    def canonicalize(self, document: dict[str, Any]) -> bytes: ...
-
-
-class EddsaRdfc2022:
-    """eddsa-rdfc-2022: RDFC-1.0 canonical N-Quads (vc-di-eddsa §3.3)."""
-
-    name = "eddsa-rdfc-2022"
-    proof_keeps_context = False
-
-    def canonicalize(self, document: dict[str, Any]) -> bytes:
-        return jsonld.canonize(document).encode("utf-8")
+def credential_problems(record: CredentialRecord, document: dict[str, Any]) -> list[Problem]:
+    """Why *document* (the record's unsigned credential) may not be issued, as content problems."""
+    award = record.award
+    return [Problem(award.source, award.line, "", f"credential would be invalid: {e}")
+            for e in datamodel.check_credential(document)]
 
 
-class EddsaJcs2022:
-    """eddsa-jcs-2022: RFC 8785 JSON canonicalization (vc-di-eddsa §3.4)."""
-
-    name = "eddsa-jcs-2022"
-    proof_keeps_context = True
-
-    def canonicalize(self, document: dict[str, Any]) -> bytes:
-        jsonld.check_contexts(document)
-        return rfc8785.dumps(document)
-
-
-SUITES: dict[str, Cryptosuite] = {s.name: s for s in (EddsaRdfc2022(), EddsaJcs2022())}
-
-# Every credential carries two independent proofs over the same document:
-# eddsa-rdfc-2022, the one OB 3.0 conformance requires and every verifier checks,
-# and eddsa-jcs-2022, which a browser can check with WebCrypto alone (the badge
-# page verifies the very bytes a learner downloads, with no JSON-LD processor).
-CREDENTIAL_SUITES: tuple[Cryptosuite, ...] = (SUITES["eddsa-rdfc-2022"], SUITES["eddsa-jcs-2022"])
-
-
-def proof_options(suite: Cryptosuite, verification_method: str, created: str | None) -> dict[str, Any]:
-    options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": suite.name}
-    if created is not None:
-        options["created"] = created
-    options["verificationMethod"] = verification_method
-    options["proofPurpose"] = "assertionMethod"
-    return options
-
-
-def hash_data(suite: Cryptosuite, unsecured: dict[str, Any], options: dict[str, Any]) -> bytes:
-    """Steps 2-4: SHA-256(canonical proof config) ‖ SHA-256(canonical document)."""
-    config = {k: v for k, v in options.items() if k != "proofValue"}
-    # Step 2: the proof configuration carries the document's @context.
-    config["@context"] = unsecured["@context"]
-    proof_hash = _proof_hash(suite.name, json.dumps(config, sort_keys=True))
-    doc_hash = hashlib.sha256(suite.canonicalize(unsecured)).digest()
-    return proof_hash + doc_hash
-
-
-@lru_cache(maxsize=4096)
-def _proof_hash(suite_name: str, config_json: str) -> bytes:
-    # Proof configurations repeat (same key, same day), so their hash is cached.
-    return hashlib.sha256(SUITES[suite_name].canonicalize(json.loads(config_json))).digest()
-
-
-def create_proof(
-    document: dict[str, Any], suite: Cryptosuite, key: SigningKey, options: dict[str, Any]
-) -> dict[str, Any]:
-    """Return the proof of *document* (any ``proof`` in it is ignored) for *options*."""
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    options = {k: v for k, v in options.items() if k not in ("proofValue", "@context")}
-    if suite.proof_keeps_context:
-        options = {"@context": unsecured["@context"], **options}
-    # Step 5: pure Ed25519 over the 64 bytes; step 6: multibase base58btc.
-    signature = key.sign(hash_data(suite, unsecured, options))
-    return {**options, "proofValue": "z" + multibase.b58encode(signature)}
-
-
-def sign_document(
-    document: dict[str, Any],
-    key: SigningKey,
-    verification_method: str,
-    created: str | None,
-    suites: tuple[Cryptosuite, ...] = (SUITES["eddsa-rdfc-2022"],),
-) -> dict[str, Any]:
-    """*document* plus a ``proof`` array with one independent proof per suite."""
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    proofs = [
-        create_proof(unsecured, suite, key, proof_options(suite, verification_method, created))
-        for suite in suites
-    ]
-    return {**unsecured, "proof": proofs}
-
-
-@dataclass(frozen=True)
-class ProofCheck:
-    """Outcome of checking one proof's signature (key resolution is the verifier's job)."""
-
-    ok: bool
-    cryptosuite: str
-    verification_method: str | None
-    reason: str = ""
-
-
-def verify_proof(
-    document: dict[str, Any], proof: dict[str, Any], public_key_for: Callable[[str], str | None]
-) -> ProofCheck:
-    """Check one proof of *document*. Never raises: returns the reason instead."""
-    suite_name = proof.get("cryptosuite") if isinstance(proof, dict) else None
-    vm = proof.get("verificationMethod") if isinstance(proof, dict) else None
-    vm = vm if isinstance(vm, str) else None
-    if not isinstance(proof, dict) or proof.get("type") != "DataIntegrityProof":
-        return ProofCheck(False, str(suite_name), vm, "proof is not a DataIntegrityProof")
-    suite = SUITES.get(suite_name)  # type: ignore[arg-type]
-    if suite is None:
-        return ProofCheck(False, str(suite_name), vm, f"unsupported cryptosuite {suite_name!r}")
-    if proof.get("proofPurpose") != "assertionMethod":
-        return ProofCheck(False, suite.name, vm, "proofPurpose is not assertionMethod")
-    if vm is None:
-        return ProofCheck(False, suite.name, vm, "proof has no verificationMethod")
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    options = {k: v for k, v in proof.items() if k != "proofValue"}
-    if suite.proof_keeps_context:
-        # vc-di-eddsa §3.4: the document's @context must start with the proof's.
-        doc_ctx, proof_ctx = unsecured.get("@context"), options.get("@context")
-        doc_list = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
-        proof_list = proof_ctx if isinstance(proof_ctx, list) else [proof_ctx]
-        if proof_ctx is None or doc_list[: len(proof_list)] != proof_list:
-            return ProofCheck(False, suite.name, vm, "proof @context does not match the document")
-        # ...and the document is then hashed with the proof's @context, so the
-        # proof's @context is covered by the signature too.
-        unsecured["@context"] = proof_ctx
-    else:
-        options.pop("@context", None)
+def _sign_record(
+    model: Model, key: SigningKey, record: CredentialRecord
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Unsigned credential → data-model check → signed (or the problems)."""
+    document = unsigned_credential(record, model)
+    problems = credential_problems(record, document)
+    if problems:
+        return None, problems
+    method = f"{Layout(model.site).issuer_did(record.issuer.slug)}#{record.issuer.active_key(key.public_multibase).id}"
     try:
-        signature = multibase.decode_signature(proof.get("proofValue"))  # type: ignore[arg-type]
-    except ValueError as exc:
-        return ProofCheck(False, suite.name, vm, str(exc))
-    public_key = public_key_for(vm)
-    if public_key is None:
-        return ProofCheck(False, suite.name, vm, f"verification method {vm} could not be resolved")
-    try:
-        data = hash_data(suite, unsecured, options)
-    except Exception as exc:  # canonicalization of hostile input: report, never raise
-        return ProofCheck(False, suite.name, vm, f"cannot canonicalize: {exc}")
-    if not verify_signature(public_key, signature, data):
-        return ProofCheck(False, suite.name, vm, "signature does not match the document")
-    return ProofCheck(True, suite.name, vm)
+        return cryptosuites.sign_document(document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES), []
+    except JsonLdError as exc:
+        return None, [Problem(record.award.source, record.award.line, "", str(exc))]
+
+
+def _sign_index(
+    state: tuple[Model, SigningKey, tuple[CredentialRecord, ...]], index: int
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    model, key, records = state
+    return _sign_record(model, key, records[index])
+
+
+def sign_credentials(
+    model: Model, key: SigningKey, records: tuple[CredentialRecord, ...]
+) -> tuple[CredentialRecord, ...]:
+    """Every record with its signed credential; ContentError with every problem otherwise."""
+    results = workers.map_indices(_sign_index, len(records), (model, key, records))
+    problems = [p for _, found in results for p in found]
+    if problems:
+        raise ContentError(problems)
+    return tuple(record.with_signed(signed) for record, (signed, _) in zip(records, results) if signed is not None)
+
+
+def sign_status_lists(
+    model: Model, key: SigningKey, records: tuple[CredentialRecord, ...]
+) -> dict[str, dict[str, Any]]:
+    """Each issuer's revocation list, with the bits of its revoked awards set, signed."""
+    layout = Layout(model.site)
+    lists = {}
+    for slug, issuer in model.issuers.items():
+        document = status_list(issuer, model, records)
+        method = f"{layout.issuer_did(slug)}#{issuer.active_key(key.public_multibase).id}"
+        lists[slug] = cryptosuites.sign_document(document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES)
+    return lists

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from credpress import multibase  # noqa: E402
+from credpress.vc import multibase  # noqa: E402
 
 PATTERNS = [
     (re.compile(r'"(?:secret|private)KeyMultibase"\s*:\s*"z'), "a secret key property with a value"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from credpress import keys
+from credpress.vc import keys
 from credpress.pipeline import BuildOptions, build
 
 REPO = Path(__file__).resolve().parent.parent

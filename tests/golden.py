@@ -19,7 +19,7 @@ sys.path.insert(0, str(HERE))
 
 from conftest import SMALL, fixed_key, make_build, seeded_random  # noqa: E402
 
-from credpress import keys  # noqa: E402
+from credpress.vc import keys  # noqa: E402
 
 GOLDEN = HERE / "golden" / "small"
 # Copies of the package's static files and the fixture's images are kept as

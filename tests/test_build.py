@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import TEST_SEED, fixed_key, make_build
 
-from credpress import keys, multibase
+from credpress.vc import keys, multibase
 from credpress.errors import KeyConfigError
 from credpress.pipeline import BuildOptions, build
 

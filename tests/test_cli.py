@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from credpress import keys
+from credpress.vc import keys
 from credpress.cli import main
 
 

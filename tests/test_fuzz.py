@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonpaths import parent_of, paths
 
-from credpress import keys
+from credpress.vc import keys
 from credpress.pipeline import BuildOptions, build
-from credpress.resolve import Resolver
+from credpress.verify.fetch import Resolver
 from credpress.verify import verify_credential
 
 BASE = "https://badges.northwind-academy.example/"

@@ -37,7 +37,7 @@ def _revoked_ids() -> set[str]:
     """Credential ids of the example's revoked awards, from its content and lock."""
     from conftest import EXAMPLE
 
-    from credpress.lock import Lock, award_key
+    from credpress.content.lock import Lock, award_key
     from credpress.pipeline import check_content
 
     model, _ = check_content(EXAMPLE)

@@ -15,7 +15,7 @@ import pytest
 from conftest import fixed_key, make_build
 
 from credpress.errors import OutputError
-from credpress.write import BuildLock
+from credpress.output.buildlock import BuildLock
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

@@ -1,4 +1,4 @@
-"""The memo of expanded objects (credpress.jsonld) never changes a canonical form.
+"""The memo of expanded objects (credpress.vc.processor) never changes a canonical form.
 
 Compared with pyld exactly as published (both memos off) on documents built to
 hit the memo with near-misses: every one-field variant of a real credential, the
@@ -14,7 +14,8 @@ from jsonpaths import leaves, with_value
 from pyld import jsonld as pyld
 from test_jsonld import _unpatched_canon
 
-from credpress import jsonld
+from credpress.vc import jsonld, processor
+from credpress.vc.processor import MemoProcessor
 
 
 def _canon_or_error(document):
@@ -32,8 +33,15 @@ def _unpatched_or_error(document):
     return _unpatched_canon(document) if expanded_ok else "JsonLdError"
 
 
-def test_memo_is_on():
-    assert pyld.JsonLdProcessor._expand is jsonld._memoised_expand
+def test_memo_is_private_and_used(example_site):
+    # pyld as every other importer sees it is untouched; only our canonicalizer
+    # uses the memoising subclass, and it does use it.
+    assert pyld.JsonLdProcessor._expand is not MemoProcessor._expand
+    assert pyld.JsonLdProcessor._process_context is not MemoProcessor._process_context
+    processor._expand_memo.clear()
+    path = next((example_site / "credentials").glob("*.json"))
+    jsonld.canonize({k: v for k, v in json.loads(path.read_text()).items() if k != "proof"})
+    assert processor._expand_memo
 
 
 def test_one_field_variants_match_unpatched_pyld(example_site):

@@ -9,7 +9,7 @@ import sys
 
 from conftest import REPO
 
-from credpress import keys
+from credpress.vc import keys
 
 SCRIPT = REPO / "scripts" / "check_private_keys.py"
 

@@ -13,10 +13,11 @@ from conftest import SMALL, fixed_key, make_build, seeded_random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credpress import keys, status
+from credpress.vc import bitstring as status
+from credpress.vc import keys
 from credpress.cli import main
-from credpress.edit import EditError, revoke
-from credpress.lock import Lock, award_key
+from credpress.content.edit import EditError, revoke
+from credpress.content.lock import Lock, award_key
 from credpress.pipeline import check_content
 
 LIST = "issuers/acme/status/revocation-1.json"
@@ -260,7 +261,7 @@ def test_ids_and_indexes_never_change_or_collide(tmp_path_factory, operations, s
 def test_credential_signed_with_a_revoked_key_fails_with_the_reason(small_content, key_file, tmp_path):
     from datetime import datetime, timezone
 
-    from credpress.resolve import Resolver
+    from credpress.verify.fetch import Resolver
     from credpress.verify import verify_credential
 
     make_build(small_content, tmp_path / "old", key_file)

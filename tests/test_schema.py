@@ -7,7 +7,7 @@ import json
 from jsonpaths import paths, with_value, without
 from jsonschema import Draft201909Validator
 
-from credpress import schema
+from credpress.vc import datamodel as schema
 
 
 def _credentials(site):

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import fixed_key
 
-from credpress import keys, multibase
+from credpress.vc import keys, multibase
 from credpress.cli import main
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import SPECS
 
-from credpress import jsonld, keys, sign
+from credpress.vc import cryptosuites as sign
+from credpress.vc import jsonld, keys
 
 VECTORS = SPECS / "test-vectors"
 W3C = VECTORS / "vc-di-eddsa"

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from credpress import keys
+from credpress.vc import keys
 from credpress.pipeline import BuildOptions, build
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,7 +12,8 @@ from datetime import datetime, timezone
 import pytest
 import rfc8785
 
-from credpress import keys, multibase, sign
+from credpress.vc import cryptosuites as sign
+from credpress.vc import keys, multibase
 
 from .conftest import BASE_URL, CHROMIUM, REPO, Built, Served
 

@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 import yaml
 
-from credpress import keys
+from credpress.vc import keys
 from credpress.errors import ContentError
 from credpress.pipeline import BuildOptions, build, check_content
 

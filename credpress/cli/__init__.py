@@ -1,0 +1,30 @@
+"""The ``credpress`` command: a thin switchboard over the library.
+
+Each command (one module each) reads its options, calls one library function
+and turns our exceptions into messages and exit codes (0 ok, 1 content/signing
+error, 2 usage). Heavy imports happen inside commands so ``--help`` stays instant.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .build import build
+from .check import check
+from .keygen import keygen
+from .revoke import revoke
+from .verify import verify
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="credpress")
+def main() -> None:
+    """Publish signed Open Badges 3.0 credentials as a static site."""
+
+
+for _command in (build, check, keygen, revoke, verify):
+    main.add_command(_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

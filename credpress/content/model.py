@@ -1,0 +1,152 @@
+"""The model: the provider's content as plain, immutable Python objects.
+
+Built by :mod:`credpress.content.check` from loaded YAML; read by every later
+stage. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Site:
+    base_url: str
+    title: str
+    language: str
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """An image under content/: where it is, and where it is published."""
+
+    source: Path
+    rel: str  # POSIX path relative to content/, also its path in the output
+    media_type: str
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    id: str
+    public_key: str
+    status: str  # active | retired | revoked
+    revoked: datetime | None = None  # when a revoked key was compromised or withdrawn
+
+
+@dataclass(frozen=True)
+class Issuer:
+    slug: str
+    name: str
+    url: str
+    email: str
+    description: str
+    image: ImageFile | None
+    linkedin_organization_id: str | None
+    keys: tuple[PublicKey, ...] | None
+    source: str
+
+    def published_keys(self, signing_public_key: str) -> tuple[PublicKey, ...]:
+        """The issuer's keys; without a ``keys`` list, the signing key is its only key."""
+        if self.keys is None:
+            return (PublicKey("key-1", signing_public_key, "active"),)
+        return self.keys
+
+    def active_key(self, signing_public_key: str) -> PublicKey:
+        """The one key with status active (the one that signs this build)."""
+        return next(k for k in self.published_keys(signing_public_key) if k.status == "active")
+
+
+@dataclass(frozen=True)
+class Alignment:
+    name: str
+    url: str
+    framework: str | None
+    code: str | None
+
+
+@dataclass(frozen=True)
+class Achievement:
+    slug: str
+    issuer: str
+    name: str
+    description: str
+    criteria: str
+    image: ImageFile | None
+    type: str
+    tags: tuple[str, ...]
+    alignment: tuple[Alignment, ...]
+    credits: float | None
+    expires_after: str | None
+    stack: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str
+    email: str | None = None  # trimmed and lower-cased
+    email_hash: str | None = None
+    salt: str | None = None
+    did: str | None = None
+
+    @property
+    def identity(self) -> str:
+        """What identifies the learner across awards (never published in plain)."""
+        if self.did:
+            return "did:" + self.did
+        if self.email:
+            return "email:" + self.email
+        return "hash:" + (self.email_hash or "")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    name: str
+    url: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class Revocation:
+    date: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class Award:
+    achievement: str
+    recipient: Recipient
+    awarded: datetime  # UTC
+    evidence: tuple[Evidence, ...]
+    narrative: str | None
+    expires: date | None
+    source: str
+    line: int
+    revoked: Revocation | None = None
+    reissued: datetime | None = None  # a corrected copy: becomes validFrom
+
+    @property
+    def valid_from(self) -> datetime:
+        return self.reissued or self.awarded
+
+    @property
+    def fingerprint(self) -> str:
+        """What makes two awards the same award: achievement, learner, award date."""
+        return "\0".join(
+            ("v1", self.achievement, self.recipient.identity, self.awarded.isoformat())
+        )
+
+
+@dataclass(frozen=True)
+class Model:
+    root: Path
+    site: Site
+    issuers: dict[str, Issuer]
+    achievements: dict[str, Achievement]
+    awards: tuple[Award, ...] = field(default=())
+
+    def stacks_into(self, slug: str) -> list[Achievement]:
+        """The achievements whose stack contains *slug*."""
+        return [a for a in self.achievements.values() if slug in a.stack]

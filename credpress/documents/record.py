@@ -1,0 +1,62 @@
+"""One record per issued credential, carried through every later stage.
+
+A :class:`CredentialRecord` joins what earlier stages made separately: the award,
+the achievement and issuer it refers to, the values the lock file assigned it,
+where its files go, and (after signing) its signed document. Later stages read
+the record instead of looking things up again by fingerprint or slug.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..content.lock import Assignment
+from ..content.model import Achievement, Award, Issuer, Model
+from ..site.layout import Layout
+
+
+@dataclass(frozen=True)
+class CredentialRecord:
+    """An issued credential: its award, its lock values, its paths and its documents."""
+
+    award: Award
+    achievement: Achievement
+    issuer: Issuer
+    assignment: Assignment
+    json_path: str  # output path of the credential JSON (its id is this path's URL)
+    page_path: str  # output path of its badge page (a folder)
+    url: str  # the credential's id
+    page_url: str
+    signed: dict[str, Any] | None = None
+
+    @property
+    def credential_id(self) -> str:
+        return self.assignment.credential_id
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The signed credential (only after the sign stage)."""
+        if self.signed is None:
+            raise ValueError(f"credential {self.credential_id} has not been signed")
+        return self.signed
+
+    def with_signed(self, signed: dict[str, Any]) -> CredentialRecord:
+        return replace(self, signed=signed)
+
+
+def credential_records(model: Model, assignments: Mapping[str, Assignment]) -> tuple[CredentialRecord, ...]:
+    """A record for every award of *model*, in award order, from the lock's assignments."""
+    layout = Layout(model.site)
+    records = []
+    for award in model.awards:
+        assignment = assignments[award.fingerprint]
+        achievement = model.achievements[award.achievement]
+        json_path = layout.credential_json(assignment.credential_id)
+        page_path = layout.credential_page(assignment.credential_id)
+        records.append(CredentialRecord(
+            award=award, achievement=achievement, issuer=model.issuers[achievement.issuer], assignment=assignment,
+            json_path=json_path, page_path=page_path, url=layout.url(json_path), page_url=layout.url(page_path),
+        ))
+    return tuple(records)

@@ -1,0 +1,1 @@
+"""Stage 7, output: the one writer of the output folder, and the build lock."""

@@ -1,0 +1,153 @@
+"""Stage 7, write: the one writer that owns the output folder.
+
+Everything goes into a fresh temporary folder beside the output folder; only a
+complete build replaces the output (rename old away, rename new in, delete old),
+so a failed or interrupted build leaves the previous output untouched. The
+writer refuses a path written twice and any path that resolves outside the
+folder, and writes JSON with one fixed formatting.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import OutputError
+
+_TMP = ".tmp-"
+_OLD = ".old-"
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Replace the file *path* with *text* all at once: a temporary file in the same
+    folder, flushed to disk, then renamed over it; the temporary file never stays."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def json_bytes(data: Any) -> bytes:
+    """Fixed formatting: 2-space indent, UTF-8, key order as built, final newline."""
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+class Writer:
+    """Fills a temporary folder beside *out_dir*; :meth:`commit` swaps it in."""
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = Path(out_dir).absolute()
+        self.parent = self.out_dir.parent
+        self.parent.mkdir(parents=True, exist_ok=True)
+        self._remove_stale()
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_TMP}", dir=self.parent))
+        self._tmp_resolved = self.tmp.resolve()
+        self.written: set[str] = set()
+        self._folders: set[Path] = {self._tmp_resolved}
+
+    def _remove_stale(self) -> None:
+        """Clean up after a build that was killed.
+
+        A build killed between its two renames left the previous output as
+        ``.NAME.old-PID`` and no output folder: put it back. Other leftovers go.
+        """
+        for old in self.parent.glob(f".{self.out_dir.name}{_OLD}*"):
+            pid = old.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+                continue
+            if not self.out_dir.exists():
+                os.replace(old, self.out_dir)
+            else:
+                shutil.rmtree(old, ignore_errors=True)
+        for stale in self.parent.glob(f".{self.out_dir.name}{_TMP}*"):
+            shutil.rmtree(stale, ignore_errors=True)
+
+    def _target(self, rel: str) -> Path:
+        posix = PurePosixPath(rel)
+        if posix.is_absolute() or ".." in posix.parts or not posix.parts or rel.endswith("/"):
+            raise OutputError(f"refusing to write {rel!r}: not a relative file path")
+        if any(part in ("", ".") or "\\" in part or "\0" in part for part in posix.parts):
+            raise OutputError(f"refusing to write {rel!r}: not a clean relative path")
+        # No '..' and no absolute part, in a folder we just created and into which we
+        # never write links: the path cannot resolve outside it (checked again below
+        # for the folder the file goes in, once per folder).
+        target = self._tmp_resolved.joinpath(*posix.parts)
+        if posix.as_posix() in self.written:
+            raise OutputError(f"refusing to write {rel!r} twice")
+        self.written.add(posix.as_posix())
+        return target
+
+    def write_bytes(self, rel: str, data: bytes) -> None:
+        """Write one output file (refused: twice, outside the folder, through a link)."""
+        target = self._target(rel)
+        folder = target.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            if not folder.resolve().is_relative_to(self._tmp_resolved):
+                raise OutputError(f"refusing to write {rel!r}: it resolves outside the output folder")
+            self._folders.add(folder)
+        with open(target, "xb") as handle:  # "x": never through an existing file or link
+            handle.write(data)
+
+    def commit(self) -> None:
+        """Swap the finished folder in for the old output.
+
+        On Linux the two folders are exchanged in one atomic step
+        (renameat2 RENAME_EXCHANGE), so at every instant the output folder is
+        either the old site or the new one. Elsewhere: rename the old output
+        away, rename the new one in; a build killed between the two leaves
+        ``.NAME.old-PID``, which the next build puts back or removes.
+        """
+        if self.out_dir.exists() or self.out_dir.is_symlink():
+            if not self.out_dir.is_dir() or self.out_dir.is_symlink():
+                self.abort()
+                raise OutputError(f"{self.out_dir} exists and is not a folder; not replacing it")
+            if _exchange(self.tmp, self.out_dir):
+                shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the old output
+                return
+            old = self.parent / f".{self.out_dir.name}{_OLD}{os.getpid()}"
+            os.replace(self.out_dir, old)
+            os.replace(self.tmp, self.out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(self.tmp, self.out_dir)
+
+    def abort(self) -> None:
+        """Throw the unfinished folder away; the previous output stays as it was."""
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

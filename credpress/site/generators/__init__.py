@@ -1,0 +1,46 @@
+"""The generators: one module per kind of output file, listed once, in order.
+
+Each module has ``generate(site: SiteData) -> Iterable[OutputFile]``, a function
+from the complete site data to ``(path, bytes)`` pairs for the writer. A new
+kind of output (baked badges, preview images, CLR records…) is one new module
+here and one line in :data:`GENERATORS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from ..data import SiteData
+from . import (
+    achievements,
+    assets,
+    credentials,
+    home,
+    host_files,
+    identity,
+    images,
+    issuer_pages,
+    status_lists,
+    verify_page,
+)
+
+OutputFile = tuple[str, bytes]
+Generator = Callable[[SiteData], Iterable[OutputFile]]
+
+GENERATORS: tuple[Generator, ...] = (
+    identity.generate,  # issuers' DID documents and profiles
+    status_lists.generate,  # issuers' signed revocation lists
+    issuer_pages.generate,
+    achievements.generate,  # achievement JSON and pages
+    credentials.generate,  # signed credential JSON and badge pages
+    home.generate,
+    verify_page.generate,
+    images.generate,  # badge art and logos from content/
+    assets.generate,  # stylesheet and scripts
+    host_files.generate,  # .nojekyll, _headers
+)
+
+
+def site_files(site: SiteData) -> list[OutputFile]:
+    """Every output file of the site, from every generator in order."""
+    return [file for generate in GENERATORS for file in generate(site)]

@@ -1,0 +1,20 @@
+"""Each achievement's published JSON (its ``id``) and its page (its criteria)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...documents.credential import achievement_object, standalone
+from ...output.writer import json_bytes
+from ..data import SiteData
+from ..views import plain
+
+
+def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    layout, views = site.layout, site.views
+    for achievement in site.model.achievements.values():
+        yield layout.achievement_json(achievement.slug), json_bytes(standalone(achievement_object(achievement, site.model)))
+        page = layout.achievement_page(achievement.slug)
+        yield site.page("achievement.html", page, achievement=views.achievement(achievement, page),
+                        issuer=views.issuer(achievement.issuer, page), title=achievement.name,
+                        og=views.og(achievement, page, achievement.name, plain(achievement.description)))

@@ -1,0 +1,82 @@
+"""Where everything lives in the output folder, as paths relative to base_url.
+
+One place decides every output path and every URL built from one (including
+each issuer's did:web DID, which is derived from its folder's URL), so pages,
+JSON and links never disagree. Page paths end with ``/`` and are written as
+``<path>index.html``.
+"""
+
+from __future__ import annotations
+
+from ..content.model import Site
+from ..vc.did import did_document_url, did_from_url
+
+
+class Layout:
+    """Output paths and URLs of one site."""
+
+    def __init__(self, site: Site):
+        self.site = site
+
+    def url(self, path: str) -> str:
+        """Absolute URL of an output path."""
+        return self.site.base_url + path
+
+    home = ""
+    verify_page = "verify/"
+
+    @staticmethod
+    def credential_json(credential_id: str) -> str:
+        return f"credentials/{credential_id}.json"
+
+    @staticmethod
+    def credential_page(credential_id: str) -> str:
+        return f"credentials/{credential_id}/"
+
+    @staticmethod
+    def achievement_json(slug: str) -> str:
+        return f"achievements/{slug}.json"
+
+    @staticmethod
+    def achievement_page(slug: str) -> str:
+        return f"achievements/{slug}/"
+
+    @staticmethod
+    def issuer_page(slug: str) -> str:
+        """The issuer's folder: its page, profile, DID document and status list."""
+        return f"issuers/{slug}/"
+
+    def issuer_profile_json(self, slug: str) -> str:
+        return self.issuer_page(slug) + "profile.json"
+
+    def status_list(self, slug: str) -> str:
+        """The issuer's revocation list (one list of 131,072 entries per issuer)."""
+        return self.issuer_page(slug) + "status/revocation-1.json"
+
+    def issuer_did(self, slug: str) -> str:
+        """The issuer's did:web DID: its folder's URL, so it resolves under any base path
+        and a second issuer never changes the first one's DID."""
+        return did_from_url(self.url(self.issuer_page(slug)))
+
+    def did_document(self, slug: str) -> str:
+        """Path of the issuer's DID document, derived from the did:web resolution rule."""
+        url = did_document_url(self.issuer_did(slug))
+        base = self.site.base_url
+        if not url.startswith(base):
+            raise ValueError(f"DID document {url} is not under base_url {base}")
+        return url[len(base):]
+
+    @staticmethod
+    def image(rel: str) -> str:
+        return rel
+
+    @staticmethod
+    def asset(name: str) -> str:
+        return f"assets/{name}"
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """A link from the page at *from_page* (a folder path) to *to_path*, relative,
+    so the site works under any base path and from a local preview."""
+    depth = from_page.count("/")
+    return "../" * depth + to_path if (depth or to_path) else "./"

@@ -1,0 +1,163 @@
+"""Ed25519 signing keys: generate, load from the environment or a file, describe.
+
+A :class:`SigningKey` never shows its secret in ``repr``/``str``; error messages
+name where a key was looked for, never its value.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from . import multibase
+from ..errors import KeyConfigError
+
+ENV_VAR = "CREDPRESS_SIGNING_KEY"
+DEV_KEY_PATH = Path(".credpress") / "dev-signing-key.pem"
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """An Ed25519 private key plus where it came from (for messages)."""
+
+    _private: Ed25519PrivateKey = field(repr=False)
+    source: str
+    development: bool = False
+
+    @property
+    def public_multibase(self) -> str:
+        raw = self._private.public_key().public_bytes(
+            serialization.Encoding.Raw, serialization.PublicFormat.Raw
+        )
+        return multibase.encode_public_key(raw)
+
+    def sign(self, data: bytes) -> bytes:
+        return self._private.sign(data)
+
+    def secret_multibase(self) -> str:
+        """The value to store in the CI secret. Only ``keygen`` prints it."""
+        return multibase.encode_secret_key(_seed(self._private))
+
+    def pem(self) -> bytes:
+        return self._private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    def __str__(self) -> str:
+        return f"signing key {self.public_multibase} from {self.source}"
+
+
+def _seed(private: Ed25519PrivateKey) -> bytes:
+    return private.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def verify_signature(public_multibase: str, signature: bytes, data: bytes) -> bool:
+    try:
+        key = Ed25519PublicKey.from_public_bytes(multibase.decode_public_key(public_multibase))
+        key.verify(signature, data)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
+def generate(source: str = "a new key") -> SigningKey:
+    return SigningKey(Ed25519PrivateKey.generate(), source)
+
+
+def from_seed(seed: bytes, source: str) -> SigningKey:
+    return SigningKey(Ed25519PrivateKey.from_private_bytes(seed), source)
+
+
+def parse_key(text: str, source: str) -> SigningKey:
+    """Read a key given as a ``z3u2…`` multibase secret or an Ed25519 PKCS#8 PEM."""
+    text = text.strip()
+    if not text:
+        raise KeyConfigError(f"the signing key in {source} is empty")
+    if text.startswith("-----BEGIN"):
+        try:
+            private = serialization.load_pem_private_key(text.encode("ascii"), password=None)
+        except (ValueError, TypeError, UnicodeEncodeError):
+            raise KeyConfigError(f"the signing key in {source} is not a readable PEM private key") from None
+        if not isinstance(private, Ed25519PrivateKey):
+            raise KeyConfigError(f"the signing key in {source} is not an Ed25519 key")
+        return SigningKey(private, source)
+    try:
+        seed = multibase.decode_secret_key(text)
+    except ValueError:
+        raise KeyConfigError(
+            f"the signing key in {source} is neither a z3u2… multibase Ed25519 secret key nor a PEM file"
+        ) from None
+    return from_seed(seed, source)
+
+
+def read_key_file(path: Path, warn=None) -> SigningKey:
+    source = f"key file {path}"
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise KeyConfigError(f"{source} does not exist") from None
+    except (OSError, UnicodeDecodeError):
+        raise KeyConfigError(f"{source} cannot be read") from None
+    if warn and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        warn(f"warning: {source} is readable by other users; run: chmod 600 {path}")
+    return parse_key(text, source)
+
+
+def write_key_file(path: Path, key: SigningKey) -> None:
+    """Create *path* with mode 0600 (refusing to overwrite) and write the PEM."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key.pem())
+    os.chmod(path, 0o600)
+
+
+def resolve_signing_key(
+    key_path: Path | None,
+    environ: Mapping[str, str] | None = None,
+    project_root: Path | None = None,
+    warn=None,
+) -> SigningKey:
+    """Find the signing key: ``--key PATH``, else $CREDPRESS_SIGNING_KEY, else a dev key.
+
+    Under ``CI=true`` a missing key is an error instead of a development key.
+    """
+    env = os.environ if environ is None else environ
+    warn = warn or (lambda message: print(message, file=sys.stderr))
+    if key_path is not None:
+        return read_key_file(Path(key_path), warn)
+    if env.get(ENV_VAR, "").strip():
+        return parse_key(env[ENV_VAR], f"${ENV_VAR}")
+    if env.get("CI", "").lower() == "true":
+        raise KeyConfigError(
+            f"no signing key: set ${ENV_VAR} (a repository secret) or pass --key PATH; "
+            "CI=true never uses a development key"
+        )
+    root = Path.cwd() if project_root is None else project_root
+    dev_path = root / DEV_KEY_PATH
+    if dev_path.exists():
+        key = read_key_file(dev_path, warn)
+    else:
+        key = generate()
+        write_key_file(dev_path, key)
+        gitignore = dev_path.parent / ".gitignore"
+        gitignore.write_text("*\n", "utf-8")
+    warn(
+        "WARNING: no signing key configured (--key or $CREDPRESS_SIGNING_KEY).\n"
+        f"WARNING: signing with the DEVELOPMENT key {dev_path} ({key.public_multibase}).\n"
+        "WARNING: do not deploy this build; run `credpress keygen` for a real key."
+    )
+    return SigningKey(key._private, f"development key {dev_path}", development=True)

@@ -1,0 +1,384 @@
+"""``credpress verify``: check Open Badges 3.0 credentials the way a relying party would.
+
+:func:`verify_credential` runs the checks below, in this order, and never
+raises: each check reports passed, failed or skipped with a reason.
+
+=============  ==========================================================================
+``datamodel``  both OB 3.0 JSON Schemas and the data-model rules (``schema``); every
+               ``@context`` is one we ship (SPEC-NOTES §0.1, §10)
+``proof``      every Data Integrity proof verifies (vc-di-eddsa §3, SPEC-NOTES §2);
+               at least one, none duplicated or conflicting
+``issuer-key`` each proof's verificationMethod resolves to a Multikey listed under
+               ``assertionMethod`` whose controller is ``issuer.id`` (§0.5, §3)
+``status``     the BitstringStatusList bit is clear (§5); fails closed
+``validity``   ``validFrom`` <= now < ``validUntil`` (legacy ``issuanceDate`` /
+               ``expirationDate`` are read too, §1.1)
+``recipient``  only with a recipient email: it matches an emailAddress identifier (§1.6)
+=============  ==========================================================================
+
+A credential is ``verified`` when no check failed, ``revoked`` when only its status
+bit is set, ``expired`` when only its validity period is over, else ``failed``.
+Running many credentials (folders, processes) is in :mod:`credpress.verify.run`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from ..vc import bitstring as status_list
+from ..vc import cryptosuites, datamodel
+from ..vc.contexts import is_known_context
+from ..vc.recipient import email_identity, normalise_email
+from .fetch import FetchError, Resolver
+from .methods import ResolvedMethod, resolve_method
+
+CHECK_IDS = ("datamodel", "proof", "issuer-key", "status", "validity", "recipient")
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+# Failure codes that mean "authentic, but no longer (or not yet) valid".
+REVOKED_CODES = ("revoked", "suspended")
+EXPIRED_CODE = "expired"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check's outcome: ``result`` is passed, failed or skipped."""
+
+    id: str
+    result: str
+    message: str
+    code: str = ""  # for a failure that is not "broken": revoked, suspended, expired
+    details: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return self.result == FAILED
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "result": self.result, "message": self.message}
+        if self.code:
+            out["code"] = self.code
+        if self.details:
+            out["details"] = list(self.details)
+        return out
+
+
+def _passed(check_id: str, message: str) -> Check:
+    return Check(check_id, PASSED, message)
+
+
+def _failed(check_id: str, message: str, code: str = "", details: list[str] | None = None) -> Check:
+    return Check(check_id, FAILED, message, code, tuple(details or ()))
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    source: str
+    credential_id: str | None
+    checks: tuple[Check, ...] = field(default_factory=tuple)
+
+    @property
+    def status(self) -> str:
+        failures = [c for c in self.checks if c.failed]
+        if any(c.code not in (*REVOKED_CODES, EXPIRED_CODE) for c in failures):
+            return "failed"
+        if any(c.code in REVOKED_CODES for c in failures):
+            return "revoked"
+        return "expired" if failures else "verified"
+
+    def check(self, check_id: str) -> Check | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"source": self.source, "id": self.credential_id, "status": self.status,
+                "checks": [c.to_json() for c in self.checks]}
+
+
+def verify_credential(
+    document: Any, resolver: Resolver, now: datetime, recipient: str | None = None, source: str = ""
+) -> VerificationResult:
+    """Run every check on *document* (a parsed credential). Never raises."""
+    doc = document if isinstance(document, dict) else {}
+    issuer = issuer_id(doc)
+    try:
+        proofs, proof_problem = _proof_list(doc)
+        keys = {vm: resolve_method(vm, resolver) for vm in _methods(proofs)}
+    except Exception as exc:  # e.g. values JSON cannot hold, from a caller passing objects
+        proofs, proof_problem, keys = [], f"the proofs could not be read: {exc}", {}
+    checks = [
+        _guard("datamodel", lambda: _datamodel(document)),
+        _guard("proof", lambda: _proof(doc, proofs, proof_problem, keys)),
+        _guard("issuer-key", lambda: _issuer_key(keys, issuer)),
+        _guard("status", lambda: _status(doc, issuer, resolver, now)),
+        _guard("validity", lambda: _validity(doc, now)),
+    ]
+    if recipient is not None:
+        checks.append(_guard("recipient", lambda: _recipient(doc, recipient)))
+    credential_id = doc.get("id") if isinstance(doc.get("id"), str) else None
+    return VerificationResult(source, credential_id, tuple(checks))
+
+
+def _guard(check_id: str, run: Callable[[], Check]) -> Check:
+    try:
+        return run()
+    except Exception as exc:  # a hostile document must give a failed check, not a crash
+        return _failed(check_id, f"could not be checked: {type(exc).__name__}: {exc}")
+
+
+def types_of(doc: dict[str, Any]) -> list[Any]:
+    value = doc.get("type")
+    return value if isinstance(value, list) else [value]
+
+
+def issuer_id(doc: dict[str, Any]) -> str | None:
+    """``issuer`` is a URI string or a Profile object with an ``id`` (§1.1)."""
+    issuer = doc.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return value if isinstance(value, str) else None
+
+
+# --- datamodel ------------------------------------------------------------------------
+
+
+def _datamodel(document: Any) -> Check:
+    if not isinstance(document, dict):
+        return _failed("datamodel", "the credential is not a JSON object")
+    contexts = document.get("@context")
+    errors = [
+        f"unknown JSON-LD context {ctx!r}" if isinstance(ctx, str) else "inline @context objects are not accepted"
+        for ctx in (contexts if isinstance(contexts, list) else [contexts])
+        if contexts is not None and not (isinstance(ctx, str) and is_known_context(ctx))
+    ]
+    # VC 2.0 allows one proof object or an array; the strict OB schema only an array
+    # (SPEC-NOTES §1.9). We emit arrays but read both: the 1EdTech vector and
+    # Digital Bazaar's vc.issue() use an object. The proof check checks the proofs.
+    if isinstance(document.get("proof"), dict):
+        document = {**document, "proof": [document["proof"]]}
+    errors += datamodel.check_credential(document)
+    if errors:
+        first = errors[0] if len(errors[0]) <= 200 else errors[0][:200] + "…"  # the rest is in details
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return _failed("datamodel", first + more, details=errors)
+    return _passed("datamodel", "valid OpenBadgeCredential (OB 3.0 JSON Schemas and data model rules)")
+
+
+# --- proof and issuer-key -------------------------------------------------------------
+
+
+def _proof_list(doc: dict[str, Any]) -> tuple[list[Any], str | None]:
+    """The proofs (``proof`` is an array or a single object) and what is wrong with the set."""
+    raw = doc.get("proof")
+    proofs = raw if isinstance(raw, list) else [] if raw is None else [raw]
+    if not proofs:
+        return [], "the credential has no proof"
+    if not all(isinstance(p, dict) for p in proofs):
+        return proofs, "a proof is not a JSON object"
+    seen: set[str] = set()
+    signers: set[tuple[Any, Any]] = set()
+    for proof in proofs:
+        text = json.dumps(proof, sort_keys=True)
+        if text in seen:
+            return proofs, "the same proof appears twice"
+        seen.add(text)
+        # One key signs once per cryptosuite: two different such proofs cannot both be
+        # "the" signature, so a set that contains them is ambiguous (conflicting).
+        signer = (proof.get("cryptosuite"), proof.get("verificationMethod"))
+        if signer in signers:
+            return proofs, f"conflicting proofs: two {signer[0]} proofs by {signer[1]}"
+        signers.add(signer)
+        if "previousProof" in proof:
+            return proofs, "proof chains (previousProof) are not supported"
+    return proofs, None
+
+
+def _methods(proofs: list[Any]) -> list[str]:
+    methods = [p.get("verificationMethod") for p in proofs if isinstance(p, dict)]
+    return list(dict.fromkeys(m for m in methods if isinstance(m, str)))
+
+
+def _proof(doc: dict[str, Any], proofs: list[Any], problem: str | None, keys: dict[str, ResolvedMethod]) -> Check:
+    if problem:
+        return _failed("proof", problem)
+
+    def public_key_for(vm: str) -> str | None:
+        return keys[vm].public_key if vm in keys else None
+
+    results = [cryptosuites.verify_proof(doc, p, public_key_for) for p in proofs]
+    if any(not r.ok for r in results):
+        grouped: dict[tuple[Any, str], list[str]] = {}
+        for r in results:
+            if not r.ok:
+                unresolved = r.verification_method in keys and keys[r.verification_method].error
+                reason = "cannot be checked: its key was not found (see issuer-key)" if unresolved else r.reason
+                grouped.setdefault((r.verification_method, reason), []).append(r.cryptosuite)
+        reasons = [f"{_suites(suites, 'proof')} by {vm}: {reason}" for (vm, reason), suites in grouped.items()]
+        return _failed("proof", "; ".join(reasons), details=reasons)
+    by_method: dict[str | None, list[str]] = {}
+    for r in results:
+        by_method.setdefault(r.verification_method, []).append(r.cryptosuite)
+    return _passed("proof", "; ".join(f"{_suites(s, 'signature')} valid ({vm})" for vm, s in by_method.items()))
+
+
+def _suites(names: list[str], noun: str) -> str:
+    return f"{' and '.join(names)} {noun}{'s' if len(names) > 1 else ''}"
+
+
+def _issuer_key(keys: dict[str, ResolvedMethod], issuer: str | None) -> Check:
+    if not keys:
+        return _failed("issuer-key", "no proof names a verificationMethod")
+    problems: list[str] = []
+    for method in keys.values():
+        if method.error:
+            problems.append(method.error)
+            continue
+        problems += method.problems
+        # SPEC-NOTES §0.5 (1EdTech EmbeddedProofProbe): key controller must be the issuer.
+        if method.controller != issuer:
+            problems.append(f"the key {method.method_id} belongs to {method.controller}, not to the issuer {issuer}")
+    if problems:
+        return _failed("issuer-key", "; ".join(problems), details=problems)
+    named = ", ".join(keys)
+    return _passed("issuer-key", f"{named} is an assertionMethod key of the issuer {issuer}")
+
+
+# --- status (Bitstring Status List, SPEC-NOTES §5) ----------------------------------
+
+
+@dataclass(frozen=True)
+class StatusList:
+    url: str
+    issuer: str | None
+    purpose: str
+    bits: bytes
+
+
+def _status(doc: dict[str, Any], issuer: str | None, resolver: Resolver, now: datetime) -> Check:
+    raw = doc.get("credentialStatus")
+    if raw is None:
+        return Check("status", SKIPPED, "no status: the credential has no credentialStatus")
+    entries = raw if isinstance(raw, list) else [raw]
+    messages = []
+    for entry in entries:
+        if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
+            kind = entry.get("type") if isinstance(entry, dict) else type(entry).__name__
+            return _failed("status", f"cannot check credentialStatus of type {kind!r} (only BitstringStatusListEntry)")
+        url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
+        index = _status_index(entry.get("statusListIndex"))
+        if not isinstance(url, str) or index is None or not isinstance(purpose, str):
+            return _failed("status", "credentialStatus needs statusListCredential, statusPurpose and a "
+                                     "base-10 statusListIndex")
+        if purpose not in ("revocation", "suspension"):  # §5: OB uses revocation only
+            return _failed("status", f"statusPurpose {purpose!r} is not supported (revocation, suspension)")
+        if entry.get("statusSize", 1) not in (1, "1"):
+            return _failed("status", f"statusSize {entry.get('statusSize')!r} is not supported (only 1)")
+        found = resolver.remember(("status-list", url, now), partial(_load_status_list, url, resolver, now))
+        if isinstance(found, str):
+            return _failed("status", f"cannot check the status list {url}: {found}")
+        if found.issuer != issuer:
+            return _failed("status", f"the status list {url} is issued by {found.issuer}, not by {issuer}")
+        if found.purpose != purpose:
+            return _failed("status", f"the status list {url} is for {found.purpose!r}, the entry for {purpose!r}")
+        if index >= len(found.bits) * 8:
+            return _failed("status", f"statusListIndex {index} is beyond the end of the status list {url}")
+        # §5 bit order: index i is byte i // 8, mask 0x80 >> (i % 8) (left-most bit first).
+        if status_list.bit_is_set(found.bits, index):
+            code = "suspended" if purpose == "suspension" else "revoked"
+            return _failed("status", f"{code}: bit {index} is set in the {purpose} list {url}", code=code)
+        messages.append(f"not {purpose}-flagged (bit {index} of {url} is clear)")
+    return _passed("status", "; ".join(messages))
+
+
+def _status_index(value: Any) -> int | None:
+    # A base-10 string (§5); the 1EdTech validator's file uses a number, so accept one too.
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+def _load_status_list(url: str, resolver: Resolver, now: datetime) -> StatusList | str:
+    """The verified, decoded list at *url*, or why it cannot be used (fail closed)."""
+    try:
+        doc = resolver.fetch_json(url)
+    except FetchError as exc:
+        return str(exc)
+    if not isinstance(doc, dict):
+        return "it is not a JSON object"
+    if "BitstringStatusListCredential" not in types_of(doc):
+        return "it is not a BitstringStatusListCredential"
+    # The list is a credential too: its proofs and issuer key are checked the same way.
+    list_issuer = issuer_id(doc)
+    proofs, problem = _proof_list(doc)
+    keys = {vm: resolve_method(vm, resolver) for vm in _methods(proofs)}
+    for check in (_proof(doc, proofs, problem, keys), _issuer_key(keys, list_issuer), _validity(doc, now)):
+        if check.failed:
+            return f"its {check.id} check failed: {check.message}"
+    subject = doc.get("credentialSubject")
+    if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
+        return "its credentialSubject is not a BitstringStatusList"
+    try:
+        bits = status_list.decode_list(subject.get("encodedList"))  # type: ignore[arg-type]
+    except ValueError as exc:
+        return str(exc)
+    if len(bits) * 8 < status_list.LIST_BITS:  # the spec's STATUS_LIST_LENGTH_ERROR
+        return f"the status list has {len(bits) * 8} entries, fewer than {status_list.LIST_BITS}"
+    return StatusList(url, list_issuer, str(subject.get("statusPurpose")), bits)
+
+
+# --- validity and recipient -----------------------------------------------------------
+
+
+def _moment(doc: dict[str, Any], *names: str) -> tuple[str, datetime] | None:
+    for name in names:
+        if name in doc:
+            value = doc[name]
+            moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+            if moment is None or moment.tzinfo is None:
+                raise ValueError(f"{name} {value!r} is not a date-time with a time zone")
+            return value, moment
+    return None
+
+
+def _validity(doc: dict[str, Any], now: datetime) -> Check:
+    try:
+        start = _moment(doc, "validFrom", "issuanceDate")
+        end = _moment(doc, "validUntil", "expirationDate")
+    except ValueError as exc:
+        return _failed("validity", str(exc))
+    if start and now < start[1]:
+        return _failed("validity", f"not valid yet: valid from {start[0]}", code="not-yet-valid")
+    if end and now >= end[1]:
+        return _failed("validity", f"expired on {end[0]}", code=EXPIRED_CODE)
+    since = f"valid from {start[0]}" if start else "no validFrom"
+    return _passed("validity", since + (f" until {end[0]}" if end else ", no expiry date"))
+
+
+def _recipient(doc: dict[str, Any], email: str) -> Check:
+    """SPEC-NOTES §1.6, with our normalisation: trim, then lower-case."""
+    wanted = normalise_email(email)
+    subjects = doc.get("credentialSubject")
+    identifiers: list[Any] = []
+    for subject in subjects if isinstance(subjects, list) else [subjects]:
+        found = subject.get("identifier") if isinstance(subject, dict) else None
+        identifiers += found if isinstance(found, list) else [] if found is None else [found]
+    emails = [i for i in identifiers if isinstance(i, dict) and i.get("identityType") == "emailAddress"]
+    if not emails:
+        return _failed("recipient", "the credential has no emailAddress identifier")
+    for identity in emails:
+        value = identity.get("identityHash")
+        if not isinstance(value, str):
+            continue
+        if identity.get("hashed") is True:
+            salt = identity.get("salt")
+            salt = salt if isinstance(salt, str) else ""
+            expected = email_identity(wanted, salt)
+            if value.lower() == expected:
+                return _passed("recipient", f"{wanted} matches the hashed emailAddress identifier")
+        elif value.strip().lower() == wanted:
+            return _passed("recipient", f"{wanted} matches the emailAddress identifier")
+    return _failed("recipient", f"{wanted} does not match the credential's emailAddress identifier")
