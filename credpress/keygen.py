@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .vc import keys
 from .errors import KeyConfigError
+from .vc import keys
 
 DEFAULT_KEY_PATH = Path("~/.config/credpress/signing-key.pem")
 
 
-def create_key_file(path: Path | None, content: Path, rotate: bool = False,
-                    current_key_path: Path | None = None) -> tuple[Path, keys.SigningKey, list[str]]:
+def create_key_file(
+    path: Path | None, content: Path, rotate: bool = False, current_key_path: Path | None = None
+) -> tuple[Path, keys.SigningKey, list[str]]:
     """Generate a key and write it (0600) to *path*, refusing the content folder.
 
     With *rotate*, also record it as every issuer's active key (see rotate_to);

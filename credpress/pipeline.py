@@ -119,12 +119,16 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
 def _refuse_dangerous_out(content: Path, out: Path) -> None:
     content_abs, out_abs = content.resolve(), out.resolve()
     if out_abs == content_abs or content_abs.is_relative_to(out_abs) or out_abs.is_relative_to(content_abs):
-        raise ContentError([Problem(str(out), None, "", "the output folder must not contain or be inside the content folder")])
+        raise ContentError(
+            [Problem(str(out), None, "", "the output folder must not contain or be inside the content folder")]
+        )
     if out_abs == Path(out_abs.anchor) or out_abs == Path.home() or out_abs == Path(os.getcwd()).resolve():
         raise ContentError([Problem(str(out), None, "", "refusing to replace this folder with the site")])
 
 
-def check_all(content: Path, strict: bool = False, now: datetime | None = None, frozen: bool = False) -> tuple[Model, list[Problem]]:
+def check_all(
+    content: Path, strict: bool = False, now: datetime | None = None, frozen: bool = False
+) -> tuple[Model, list[Problem]]:
     """``credpress check``: content and every unsigned credential, writing nothing.
 
     Ids and salts come from the lock where it has them and are drawn (and thrown

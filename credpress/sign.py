@@ -19,11 +19,14 @@ from .site.layout import Layout
 from .vc import cryptosuites, datamodel
 from .vc.keys import SigningKey
 
+
 def credential_problems(record: CredentialRecord, document: dict[str, Any]) -> list[Problem]:
     """Why *document* (the record's unsigned credential) may not be issued, as content problems."""
     award = record.award
-    return [Problem(award.source, award.line, "", f"credential would be invalid: {e}")
-            for e in datamodel.check_credential(document)]
+    return [
+        Problem(award.source, award.line, "", f"credential would be invalid: {e}")
+        for e in datamodel.check_credential(document)
+    ]
 
 
 def _sign_record(
@@ -36,7 +39,9 @@ def _sign_record(
         return None, problems
     method = f"{Layout(model.site).issuer_did(record.issuer.slug)}#{record.issuer.active_key(key.public_multibase).id}"
     try:
-        return cryptosuites.sign_document(document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES), []
+        return cryptosuites.sign_document(
+            document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
+        ), []
     except JsonLdError as exc:
         return None, [Problem(record.award.source, record.award.line, "", str(exc))]
 
@@ -68,5 +73,7 @@ def sign_status_lists(
     for slug, issuer in model.issuers.items():
         document = status_list(issuer, model, records)
         method = f"{layout.issuer_did(slug)}#{issuer.active_key(key.public_multibase).id}"
-        lists[slug] = cryptosuites.sign_document(document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES)
+        lists[slug] = cryptosuites.sign_document(
+            document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
+        )
     return lists

@@ -10,7 +10,9 @@ from .report import err, exit_on_errors
 
 
 @click.command()
-@click.option("--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="Content folder.")
+@click.option(
+    "--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="Content folder."
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--frozen", is_flag=True, help="Fail if credpress.lock lacks an award.")
 def check(content: Path, strict: bool, frozen: bool) -> None:

@@ -10,13 +10,28 @@ from .report import exit_on_errors
 
 
 @click.command()
-@click.option("--out", "out_path", type=click.Path(path_type=Path), default=None,
-              help="Where to write the key (default ~/.config/credpress/signing-key.pem).")
-@click.option("--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True,
-              help="Content folder (the key is refused inside it).")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where to write the key (default ~/.config/credpress/signing-key.pem).",
+)
+@click.option(
+    "--content",
+    type=click.Path(path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="Content folder (the key is refused inside it).",
+)
 @click.option("--rotate", is_flag=True, help="Make the new key active in every issuer's YAML and retire the old one.")
-@click.option("--key", "key_path", type=click.Path(path_type=Path), default=None,
-              help="With --rotate: the current key, when the issuer YAML lists none (else $CREDPRESS_SIGNING_KEY).")
+@click.option(
+    "--key",
+    "key_path",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With --rotate: the current key, when the issuer YAML lists none (else $CREDPRESS_SIGNING_KEY).",
+)
 def keygen(out_path: Path | None, content: Path, rotate: bool, key_path: Path | None) -> None:
     """Create a new Ed25519 signing key (file mode 0600)."""
     from ..keygen import create_key_file

@@ -12,8 +12,12 @@ from .report import exit_on_errors
 @click.command()
 @click.argument("credential")
 @click.option("--reason", required=True, help="Why, shown on the badge page (one line).")
-@click.option("--date", "when", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Revocation date (default: today).")
-@click.option("--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="Content folder.")
+@click.option(
+    "--date", "when", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Revocation date (default: today)."
+)
+@click.option(
+    "--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="Content folder."
+)
 def revoke(credential: str, reason: str, when, content: Path) -> None:
     """Revoke a credential: add revoked: {date, reason} to its award.
 

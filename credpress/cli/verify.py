@@ -40,8 +40,14 @@ _MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
 
 @click.command()
 @click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
-@click.option("--map", "maps", multiple=True, callback=_map_option, metavar="URL_PREFIX=DIR",
-              help="Serve URLs under URL_PREFIX from files in DIR (a built site). Repeatable.")
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    callback=_map_option,
+    metavar="URL_PREFIX=DIR",
+    help="Serve URLs under URL_PREFIX from files in DIR (a built site). Repeatable.",
+)
 @click.option("--offline", is_flag=True, help="Fetch nothing that --map does not serve.")
 @click.option("--recipient", metavar="EMAIL", default=None, help="Also check the credential was issued to EMAIL.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document with every check.")
@@ -72,8 +78,12 @@ def verify(targets, maps, offline, recipient, as_json, now, workers) -> None:
     counts = summary(results)
     ok = bool(results) and counts["verified"] == counts["total"]
     if as_json:
-        document = {"verified": ok, "now": now.isoformat(), "summary": counts,
-                    "credentials": [r.to_json() for r in results]}
+        document = {
+            "verified": ok,
+            "now": now.isoformat(),
+            "summary": counts,
+            "credentials": [r.to_json() for r in results],
+        }
         click.echo(jsonlib.dumps(document, indent=2, ensure_ascii=False))
     elif results:
         parts = ", ".join(f"{counts[k]} {k}" for k in ("verified", "failed", "revoked", "expired") if counts[k])

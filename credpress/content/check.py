@@ -68,7 +68,9 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     return Site(base_url=base, title=data.get("title", "Credentials"), language=data.get("language", "en"))
 
 
-def _named_file(checker: Checker, stem: str, source: SourceFile, schema: Schema) -> tuple[dict, ImageFile | None] | None:
+def _named_file(
+    checker: Checker, stem: str, source: SourceFile, schema: Schema
+) -> tuple[dict, ImageFile | None] | None:
     """An issuer or achievement file: its slug, its fields and its image, checked."""
     if not _file_slug(checker, source, stem):
         return None
@@ -94,8 +96,12 @@ def _issuer(checker: Checker, stem: str, source: SourceFile) -> Issuer | None:
         line = source.data.lines["keys"]
         for index, key in enumerate(keys):
             if (key.status == "revoked") != (key.revoked is not None):
-                checker.error(source.path, source.data["keys"].lines[index], f"keys[{index}].revoked",
-                              "a revoked key needs the date it was revoked (revoked: YYYY-MM-DD), and only a revoked key has one")
+                checker.error(
+                    source.path,
+                    source.data["keys"].lines[index],
+                    f"keys[{index}].revoked",
+                    "a revoked key needs the date it was revoked (revoked: YYYY-MM-DD), and only a revoked key has one",
+                )
                 return None
         if len({k.public_key for k in keys}) != len(keys):
             checker.error(source.path, line, "keys", "the same public key is listed twice")
@@ -153,7 +159,9 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
     rec_line = item.lines["recipient"]
     ways = [k for k in ("email", "email_hash", "did") if k in rec]
     if len(ways) != 1:
-        checker.error(source.path, rec_line, prefix + "recipient", "give exactly one of email, email_hash (with salt) or did")
+        checker.error(
+            source.path, rec_line, prefix + "recipient", "give exactly one of email, email_hash (with salt) or did"
+        )
         return None
     if ("email_hash" in rec) != ("salt" in rec):
         checker.error(source.path, rec_line, prefix + "recipient.salt", "email_hash and salt go together")
@@ -172,7 +180,9 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
     if "revoked" in data:
         revoked = Revocation(data["revoked"]["date"], data["revoked"]["reason"])
         if revoked.date < data["awarded"].date():
-            checker.error(source.path, item["revoked"].lines["date"], prefix + "revoked.date", "must not be before the award date")
+            checker.error(
+                source.path, item["revoked"].lines["date"], prefix + "revoked.date", "must not be before the award date"
+            )
             return None
     return Award(
         achievement=data["achievement"],
@@ -188,7 +198,9 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
     )
 
 
-def build_model(loaded: LoadedContent, now: datetime | None = None) -> tuple[Model | None, list[Problem], list[Problem]]:
+def build_model(
+    loaded: LoadedContent, now: datetime | None = None
+) -> tuple[Model | None, list[Problem], list[Problem]]:
     """Validate loaded content. Returns (model or None, errors, warnings)."""
     problems = list(loaded.problems)
     warnings = list(loaded.warnings)
@@ -223,7 +235,9 @@ def _awards(checker: Checker, loaded: LoadedContent, achievements: dict, now: da
         if source.data is None:
             continue
         if not isinstance(source.data, LineList):
-            checker.error(source.path, getattr(source.data, "line", None), "", "an awards file must be a list of awards")
+            checker.error(
+                source.path, getattr(source.data, "line", None), "", "an awards file must be a list of awards"
+            )
             continue
         for index, item in enumerate(source.data):
             line = source.data.lines[index]
@@ -233,13 +247,23 @@ def _awards(checker: Checker, loaded: LoadedContent, achievements: dict, now: da
             prefix = f"[{index}]."
             if award.achievement not in achievements:
                 if award.achievement not in loaded.achievements:
-                    checker.error(source.path, item.lines["achievement"], prefix + "achievement", f"unknown achievement '{award.achievement}'")
+                    checker.error(
+                        source.path,
+                        item.lines["achievement"],
+                        prefix + "achievement",
+                        f"unknown achievement '{award.achievement}'",
+                    )
                 continue
             if now is not None and award.awarded > now:
                 checker.warn(source.path, item.lines["awarded"], prefix + "awarded", "is in the future")
             first = seen.get(award.fingerprint)
             if first is not None:
-                checker.error(source.path, line, prefix.rstrip("."), f"duplicate award: same achievement, recipient and date as {first.source}:{first.line}")
+                checker.error(
+                    source.path,
+                    line,
+                    prefix.rstrip("."),
+                    f"duplicate award: same achievement, recipient and date as {first.source}:{first.line}",
+                )
                 continue
             seen[award.fingerprint] = award
             awards.append(award)

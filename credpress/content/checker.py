@@ -45,7 +45,9 @@ class Checker:
             where = data.lines.get(key, data.line)
             if key not in schema:
                 hint = difflib.get_close_matches(key, schema, 1)
-                self.warn(path, where, prefix + key, "unknown field" + (f" (did you mean '{hint[0]}'?)" if hint else ""))
+                self.warn(
+                    path, where, prefix + key, "unknown field" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+                )
                 continue
             if value is None:
                 continue
@@ -71,7 +73,9 @@ class Checker:
             if len(value) > check.max_items:
                 self.error(path, line, field, f"has more than {check.max_items} items")
                 return BAD
-            items = [self.value(item, check.item, path, f"{field}[{i}]", value.lines[i]) for i, item in enumerate(value)]
+            items = [
+                self.value(item, check.item, path, f"{field}[{i}]", value.lines[i]) for i, item in enumerate(value)
+            ]
             return BAD if any(item is BAD for item in items) else items
         try:
             return check(value)

@@ -76,16 +76,23 @@ def revoke(content: Path, credential: str, reason: str, when: date) -> str:
     end = _item_end(lines, start)
     if not lines[end].endswith("\n"):
         lines[end] += "\n"
-    block = [f"{pad}revoked:\n", f"{pad}  date: {when.isoformat()}\n",
-             f"{pad}  reason: {json.dumps(reason.strip(), ensure_ascii=False)}\n"]
-    new_text = "".join(lines[: end + 1] + block + lines[end + 1:])
+    block = [
+        f"{pad}revoked:\n",
+        f"{pad}  date: {when.isoformat()}\n",
+        f"{pad}  reason: {json.dumps(reason.strip(), ensure_ascii=False)}\n",
+    ]
+    new_text = "".join(lines[: end + 1] + block + lines[end + 1 :])
 
     def revoked_now() -> bool:
         again, _ = check_content(content)
         return any(award_key(a) == key and a.revoked and a.revoked.reason == reason.strip() for a in again.awards)
 
-    _edit_and_check(path, new_text, revoked_now,
-                    f"{award.source}:{award.line}: could not add revoked: to this award automatically; add it by hand")
+    _edit_and_check(
+        path,
+        new_text,
+        revoked_now,
+        f"{award.source}:{award.line}: could not add revoked: to this award automatically; add it by hand",
+    )
     return f"{award.source}:{award.line}"
 
 
@@ -105,10 +112,14 @@ def rotate_keys(content: Path, new_public_key: str, current_public_key: str | No
         text = path.read_text("utf-8")
         if issuer.keys is None:
             if current_public_key is None:
-                raise EditError(f"{issuer.source}: lists no keys; give the current key (--key or "
-                                "$CREDPRESS_SIGNING_KEY) so it can be kept as a retired key")
-            block = ("keys:\n  - id: key-1\n    public_key: " + current_public_key + "\n    status: retired\n"
-                     "  - id: key-2\n    public_key: " + new_public_key + "\n    status: active\n")
+                raise EditError(
+                    f"{issuer.source}: lists no keys; give the current key (--key or "
+                    "$CREDPRESS_SIGNING_KEY) so it can be kept as a retired key"
+                )
+            block = (
+                "keys:\n  - id: key-1\n    public_key: " + current_public_key + "\n    status: retired\n"
+                "  - id: key-2\n    public_key: " + new_public_key + "\n    status: active\n"
+            )
             new_text = text + ("" if text.endswith("\n") else "\n") + block
         else:
             from .load import read_yaml_file
@@ -127,14 +138,20 @@ def rotate_keys(content: Path, new_public_key: str, current_public_key: str | No
             end = _item_end(lines, entries.lines[-1] - 1)
             if not lines[end].endswith("\n"):
                 lines[end] += "\n"
-            entry_lines = [f"{pad}- id: {new_id}\n", f"{pad}  public_key: {new_public_key}\n", f"{pad}  status: active\n"]
-            new_text = "".join(lines[: end + 1] + entry_lines + lines[end + 1:])
+            entry_lines = [
+                f"{pad}- id: {new_id}\n",
+                f"{pad}  public_key: {new_public_key}\n",
+                f"{pad}  status: active\n",
+            ]
+            new_text = "".join(lines[: end + 1] + entry_lines + lines[end + 1 :])
 
         def rotated(slug: str = issuer.slug) -> bool:
             again, _ = check_content(content)
             keys = again.issuers[slug].keys or ()
             return any(k.public_key == new_public_key and k.status == "active" for k in keys)
 
-        _edit_and_check(path, new_text, rotated, f"{issuer.source}: could not rotate its keys automatically; edit keys: by hand")
+        _edit_and_check(
+            path, new_text, rotated, f"{issuer.source}: could not rotate its keys automatically; edit keys: by hand"
+        )
         changed.append(issuer.source)
     return changed

@@ -37,9 +37,7 @@ def text(max_length: int = 200, multiline: bool = False) -> Callable[[Any], str]
             raise Invalid("must not be empty")
         if len(value) > max_length:
             raise Invalid(f"is longer than {max_length} characters")
-        if _CONTROL.search(value.replace("\t", " ") if multiline else value) or (
-            not multiline and "\n" in value
-        ):
+        if _CONTROL.search(value.replace("\t", " ") if multiline else value) or (not multiline and "\n" in value):
             raise Invalid("contains control characters")
         if _INVISIBLE.search(value):
             raise Invalid("contains invisible (zero-width or bidirectional) characters")
@@ -62,7 +60,9 @@ def url(value: Any) -> str:
     return value
 
 
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$"
+)
 
 
 def email(value: Any) -> str:
@@ -142,7 +142,11 @@ def moment(value: Any) -> datetime:
     if isinstance(value, str):
         raw = value.strip()
         try:
-            value = datetime.fromisoformat(raw.replace("Z", "+00:00")) if "T" in raw or " " in raw else date.fromisoformat(raw)
+            value = (
+                datetime.fromisoformat(raw.replace("Z", "+00:00"))
+                if "T" in raw or " " in raw
+                else date.fromisoformat(raw)
+            )
         except ValueError:
             raise Invalid(f"'{raw}' is not a valid date or date-time (YYYY-MM-DD)") from None
     if isinstance(value, datetime):
@@ -180,8 +184,15 @@ def kind(value: Any) -> str:
     """How a value reads in a message: "a list", "text", "nothing"…"""
     if value is None:
         return "nothing"
-    for kind, label in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"), (str, "text"),
-                        ((int, float), "a number"), (datetime, "a date and time"), (date, "a date")):
+    for kind, label in (
+        (bool, "true/false"),
+        (dict, "a mapping"),
+        (list, "a list"),
+        (str, "text"),
+        ((int, float), "a number"),
+        (datetime, "a date and time"),
+        (date, "a date"),
+    ):
         if isinstance(value, kind):
             return label
     return type(value).__name__
@@ -192,5 +203,3 @@ def digits(value: Any) -> str:
     if not value or not value.isdigit():
         raise Invalid("must be the numeric LinkedIn organization id")
     return value
-
-

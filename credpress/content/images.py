@@ -72,7 +72,9 @@ def _check_svg(data: bytes) -> None:
 
     found = _SVG_DANGER.search(data)
     if found:
-        raise Invalid(f"SVG contains {found.group(0).decode('ascii', 'replace').strip()!r} (scripts, entities and embedded documents are not allowed)")
+        raise Invalid(
+            f"SVG contains {found.group(0).decode('ascii', 'replace').strip()!r} (scripts, entities and embedded documents are not allowed)"
+        )
     for reference in _SVG_REFERENCE.findall(data):
         if not reference.lower().startswith((b"data:image/png", b"data:image/jpeg")):
             raise Invalid(f"SVG refers to another file ({reference.decode('utf-8', 'replace')[:60]}); embed it instead")

@@ -160,17 +160,16 @@ def parse_yaml(text: str, path: str, problems: list[Problem], warnings: list[Pro
         return None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
-        problems.append(
-            Problem(path, mark.line + 1 if mark else None, "", f"YAML tag not allowed: {exc.problem}")
-        )
+        problems.append(Problem(path, mark.line + 1 if mark else None, "", f"YAML tag not allowed: {exc.problem}"))
         return None
     if converter.normalized:
         warnings.append(Problem(path, None, "", "text was normalized to Unicode NFC"))
     return data
 
 
-def read_yaml_file(path: Path, display: str, problems: list[Problem], warnings: list[Problem],
-                   root: Path | None = None) -> Any:
+def read_yaml_file(
+    path: Path, display: str, problems: list[Problem], warnings: list[Problem], root: Path | None = None
+) -> Any:
     """Read and parse one file, reporting unreadable, oversized or non-UTF-8 files,
     and links that lead outside the content folder."""
     if root is not None and not path.resolve().is_relative_to(Path(root).resolve()):
@@ -218,7 +217,9 @@ def load_content(root: Path) -> LoadedContent:
         for path in _yaml_files(root / kind):
             display = loaded.display(path)
             if path.stem in target:
-                problems.append(Problem(display, None, "", f"duplicate slug '{path.stem}' (also {target[path.stem].path})"))
+                problems.append(
+                    Problem(display, None, "", f"duplicate slug '{path.stem}' (also {target[path.stem].path})")
+                )
                 continue
             target[path.stem] = SourceFile(display, read_yaml_file(path, display, problems, warnings, root))
     awards_dir = root / "awards"

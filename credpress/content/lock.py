@@ -90,11 +90,18 @@ class Lock:
         """
         missing = [a for a in awards if not _complete(self.entries.get(award_key(a)))]
         if frozen and missing:
-            raise ContentError([
-                Problem(a.source, a.line, "", f"award is not in {LOCK_NAME} (built with --frozen); run "
-                        f"`credpress build` without --frozen and commit {self.path.parent.name}/{LOCK_NAME}")
-                for a in missing
-            ])
+            raise ContentError(
+                [
+                    Problem(
+                        a.source,
+                        a.line,
+                        "",
+                        f"award is not in {LOCK_NAME} (built with --frozen); run "
+                        f"`credpress build` without --frozen and commit {self.path.parent.name}/{LOCK_NAME}",
+                    )
+                    for a in missing
+                ]
+            )
         used_ids = {entry["id"] for entry in self.entries.values()}
         used_indexes = {entry["status_index"] for entry in self.entries.values() if "status_index" in entry}
         for award in missing:
@@ -104,8 +111,17 @@ class Lock:
                 entry["salt"] = random_bytes(8).hex()
             if "status_index" not in entry:
                 if len(used_indexes) >= LIST_BITS // 2:
-                    raise ContentError([Problem(a.source, a.line, "", "status list is half full; more awards "
-                                                "than credpress supports per site") for a in missing[:1]])
+                    raise ContentError(
+                        [
+                            Problem(
+                                a.source,
+                                a.line,
+                                "",
+                                "status list is half full; more awards than credpress supports per site",
+                            )
+                            for a in missing[:1]
+                        ]
+                    )
                 entry["status_index"] = _draw(lambda: int.from_bytes(random_bytes(3), "big") % LIST_BITS, used_indexes)
             self.changed = True
         return {

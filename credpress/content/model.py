@@ -134,9 +134,7 @@ class Award:
     @property
     def fingerprint(self) -> str:
         """What makes two awards the same award: achievement, learner, award date."""
-        return "\0".join(
-            ("v1", self.achievement, self.recipient.identity, self.awarded.isoformat())
-        )
+        return "\0".join(("v1", self.achievement, self.recipient.identity, self.awarded.isoformat()))
 
 
 @dataclass(frozen=True)

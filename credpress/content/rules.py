@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Achievement, Award, Issuer
 from .checker import Checker
 from .load import LoadedContent
+from .model import Achievement, Award, Issuer
 
 
 def check_references(
@@ -22,7 +22,12 @@ def check_references(
             elif part not in achievements and part not in loaded.achievements:
                 checker.error(achievement.source, line, f"stack[{i}]", f"unknown achievement '{part}'")
             elif part in achievements and achievements[part].stack:
-                checker.error(achievement.source, line, f"stack[{i}]", f"'{part}' has a stack of its own; stacks are one level deep")
+                checker.error(
+                    achievement.source,
+                    line,
+                    f"stack[{i}]",
+                    f"'{part}' has a stack of its own; stacks are one level deep",
+                )
 
 
 def check_stacks(checker: Checker, awards: list[Award], achievements: dict[str, Achievement]) -> None:
@@ -36,4 +41,9 @@ def check_stacks(checker: Checker, awards: list[Award], achievements: dict[str, 
             continue  # a part has errors of its own, already reported
         missing = [part for part in stack if part not in held[award.recipient.identity]]
         if missing:
-            checker.warn(award.source, award.line, "achievement", f"recipient does not hold {', '.join(missing)} from the stack of '{award.achievement}'")
+            checker.warn(
+                award.source,
+                award.line,
+                "achievement",
+                f"recipient does not hold {', '.join(missing)} from the stack of '{award.achievement}'",
+            )

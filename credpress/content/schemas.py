@@ -118,5 +118,3 @@ AWARD_SCHEMA: Schema = {
     "revoked": Field(REVOCATION_SCHEMA),
     "reissued": Field(moment),
 }
-
-

@@ -100,10 +100,18 @@ def recipient_identifiers(record: CredentialRecord) -> list[dict[str, Any]]:
         salt = record.assignment.salt if recipient.email else (recipient.salt or "")
         identity = email_identity(recipient.email, salt) if recipient.email else recipient.email_hash
         identifiers.append(
-            {"type": "IdentityObject", "identityType": "emailAddress", "hashed": True, "identityHash": identity, "salt": salt}
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": identity,
+                "salt": salt,
+            }
         )
     # The learner's name is signed too, so the name a badge page shows is covered.
-    identifiers.append({"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": recipient.name})
+    identifiers.append(
+        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": recipient.name}
+    )
     return identifiers
 
 

@@ -55,8 +55,16 @@ def credential_records(model: Model, assignments: Mapping[str, Assignment]) -> t
         achievement = model.achievements[award.achievement]
         json_path = layout.credential_json(assignment.credential_id)
         page_path = layout.credential_page(assignment.credential_id)
-        records.append(CredentialRecord(
-            award=award, achievement=achievement, issuer=model.issuers[achievement.issuer], assignment=assignment,
-            json_path=json_path, page_path=page_path, url=layout.url(json_path), page_url=layout.url(page_path),
-        ))
+        records.append(
+            CredentialRecord(
+                award=award,
+                achievement=achievement,
+                issuer=model.issuers[achievement.issuer],
+                assignment=assignment,
+                json_path=json_path,
+                page_path=page_path,
+                url=layout.url(json_path),
+                page_url=layout.url(page_path),
+            )
+        )
     return tuple(records)

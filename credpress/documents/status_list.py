@@ -22,8 +22,11 @@ def status_list(issuer: Issuer, model: Model, records: Iterable[CredentialRecord
     layout = Layout(model.site)
     mine = [r for r in records if r.issuer.slug == issuer.slug]
     moments = [r.award.valid_from for r in mine]
-    moments += [datetime(rev.date.year, rev.date.month, rev.date.day, tzinfo=timezone.utc)
-                for r in mine if (rev := r.award.revoked)]
+    moments += [
+        datetime(rev.date.year, rev.date.month, rev.date.day, tzinfo=timezone.utc)
+        for r in mine
+        if (rev := r.award.revoked)
+    ]
     valid_from = max(moments, default=datetime(2000, 1, 1, tzinfo=timezone.utc))
     revoked = [r.assignment.status_index for r in mine if r.award.revoked]
     return bitstring.status_list_credential(

@@ -64,7 +64,7 @@ class Layout:
         base = self.site.base_url
         if not url.startswith(base):
             raise ValueError(f"DID document {url} is not under base_url {base}")
-        return url[len(base):]
+        return url[len(base) :]
 
     @staticmethod
     def image(rel: str) -> str:

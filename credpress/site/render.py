@@ -23,8 +23,30 @@ from markupsafe import Markup
 from .layout import relative
 
 _ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "b", "i", "code", "pre", "blockquote", "ul", "ol", "li",
-    "h3", "h4", "h5", "h6", "a", "hr", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 
 
@@ -122,6 +144,4 @@ class Renderer:
     def page(self, template: str, path: str, **context: Any) -> str:
         root = relative(path, "")
         root = "" if root == "./" else root
-        return self.env.get_template(template).render(
-            **self.common, root=root, page_path=path, **context
-        )
+        return self.env.get_template(template).render(**self.common, root=root, page_path=path, **context)

@@ -28,8 +28,14 @@ def image_view(image: ImageFile | None, layout: Layout, page: str, alt: str) -> 
     """How a page shows a content image (its pixel size for PNG and JPEG)."""
     if image is None:
         return None
-    view: dict[str, Any] = {"src": relative(page, layout.image(image.rel)), "url": layout.url(layout.image(image.rel)),
-                            "alt": alt, "media_type": image.media_type, "width": None, "height": None}
+    view: dict[str, Any] = {
+        "src": relative(page, layout.image(image.rel)),
+        "url": layout.url(layout.image(image.rel)),
+        "alt": alt,
+        "media_type": image.media_type,
+        "width": None,
+        "height": None,
+    }
     if image.media_type in ("image/png", "image/jpeg"):
         view["width"], view["height"] = _pixel_size(image.source)
     return view
@@ -72,8 +78,12 @@ class Views:
         issuer = self.model.issuers[slug]
         layout = self.layout
         return {
-            "slug": slug, "name": issuer.name, "url": issuer.url, "email": issuer.email,
-            "description": issuer.description, "did": layout.issuer_did(slug),
+            "slug": slug,
+            "name": issuer.name,
+            "url": issuer.url,
+            "email": issuer.email,
+            "description": issuer.description,
+            "did": layout.issuer_did(slug),
             "href": relative(page, layout.issuer_page(slug)),
             "did_href": relative(page, layout.did_document(slug)),
             "profile_href": relative(page, layout.issuer_profile_json(slug)),
@@ -90,10 +100,14 @@ class Views:
     def _achievement(self, achievement: Achievement, page: str) -> dict[str, Any]:
         layout = self.layout
         return {
-            "slug": achievement.slug, "name": achievement.name, "type": achievement.type,
+            "slug": achievement.slug,
+            "name": achievement.name,
+            "type": achievement.type,
             "type_label": type_label(achievement.type),
-            "description": achievement.description, "criteria": achievement.criteria,
-            "tags": achievement.tags, "credits": achievement.credits,
+            "description": achievement.description,
+            "criteria": achievement.criteria,
+            "tags": achievement.tags,
+            "credits": achievement.credits,
             "expires_after": duration_label(achievement.expires_after),
             "alignment": achievement.alignment,
             "href": relative(page, layout.achievement_page(achievement.slug)),
@@ -105,9 +119,13 @@ class Views:
         }
 
     def stack_part(self, achievement: Achievement, page: str) -> dict[str, Any]:
-        return {"slug": achievement.slug, "name": achievement.name, "type_label": type_label(achievement.type),
-                "href": relative(page, self.layout.achievement_page(achievement.slug)),
-                "image": image_view(achievement.image, self.layout, page, f"{achievement.name} badge")}
+        return {
+            "slug": achievement.slug,
+            "name": achievement.name,
+            "type_label": type_label(achievement.type),
+            "href": relative(page, self.layout.achievement_page(achievement.slug)),
+            "image": image_view(achievement.image, self.layout, page, f"{achievement.name} badge"),
+        }
 
     def og(self, achievement: Achievement, page: str, title: str, description: str) -> dict[str, Any]:
         """Open Graph tags of a page about *achievement*."""
@@ -123,21 +141,37 @@ class Views:
         page = record.page_path
         until = valid_until(award, achievement)
         linkedin = linkedin_url(
-            name=achievement.name, organization_id=issuer.linkedin_organization_id, organization_name=issuer.name,
-            issued_year=award.awarded.year, issued_month=award.awarded.month, cert_url=record.page_url,
-            cert_id=record.credential_id, expires_year=until.year if until else None,
+            name=achievement.name,
+            organization_id=issuer.linkedin_organization_id,
+            organization_name=issuer.name,
+            issued_year=award.awarded.year,
+            issued_month=award.awarded.month,
+            cert_url=record.page_url,
+            cert_id=record.credential_id,
+            expires_year=until.year if until else None,
             expires_month=until.month if until else None,
         )
         return {
-            "id": record.credential_id, "url": document["id"], "page_url": record.page_url,
+            "id": record.credential_id,
+            "url": document["id"],
+            "page_url": record.page_url,
             "json_href": relative(page, record.json_path),
             "json_name": f"{file_stem(achievement.name)}-{record.credential_id[:8]}.json",
-            "recipient": award.recipient.name, "awarded": day_label(award.awarded),
+            "recipient": award.recipient.name,
+            "awarded": day_label(award.awarded),
             "awarded_iso": document["awardedDate"],
-            "valid_from": document["validFrom"], "valid_until": document.get("validUntil"),
-            "valid_until_label": day_label(until), "narrative": award.narrative, "evidence": award.evidence,
-            "linkedin": linkedin, "verify_href": relative(page, self.layout.verify_page),
-            "revoked": award.revoked and {"date": day_label(award.revoked.date),
-                                          "date_iso": award.revoked.date.isoformat(), "reason": award.revoked.reason},
+            "valid_from": document["validFrom"],
+            "valid_until": document.get("validUntil"),
+            "valid_until_label": day_label(until),
+            "narrative": award.narrative,
+            "evidence": award.evidence,
+            "linkedin": linkedin,
+            "verify_href": relative(page, self.layout.verify_page),
+            "revoked": award.revoked
+            and {
+                "date": day_label(award.revoked.date),
+                "date_iso": award.revoked.date.isoformat(),
+                "reason": award.revoked.reason,
+            },
             "reissued": day_label(award.reissued),
         }

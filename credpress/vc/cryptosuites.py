@@ -105,8 +105,7 @@ def sign_document(
     """*document* plus a ``proof`` array with one independent proof per suite."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     proofs = [
-        create_proof(unsecured, suite, key, proof_options(suite, verification_method, created))
-        for suite in suites
+        create_proof(unsecured, suite, key, proof_options(suite, verification_method, created)) for suite in suites
     ]
     return {**unsecured, "proof": proofs}
 

@@ -42,7 +42,7 @@ def did_document_url(did: str) -> str:
     """did:web resolution: the https URL of the DID document, no fragment (did:web §3.3 Read)."""
     if not did.startswith("did:web:"):
         raise ValueError(f"not a did:web DID: {did}")
-    parts = did[len("did:web:"):].split("#", 1)[0].split(":")
+    parts = did[len("did:web:") :].split("#", 1)[0].split(":")
     host = unquote(parts[0])
     path = "/".join(unquote(p) for p in parts[1:])
     return f"https://{host}/{path}/did.json" if path else f"https://{host}/.well-known/did.json"

@@ -44,9 +44,7 @@ def canonize(document: Any) -> str:
     expanded = expand(document)
     dropped = dropped_terms(document, expanded)
     if dropped:
-        raise JsonLdError(
-            "JSON-LD would drop " + ", ".join(dropped) + " (term not defined by the @context)"
-        )
+        raise JsonLdError("JSON-LD would drop " + ", ".join(dropped) + " (term not defined by the @context)")
     return canonize_expanded(expanded)
 
 
@@ -58,8 +56,14 @@ def canonize_expanded(expanded: Any) -> str:
     once, not twice.
     """
     opts = _options()
-    opts.update({"algorithm": "URDNA2015", "format": "application/n-quads", "produceGeneralizedRdf": False,
-                 "rdfDirection": None})
+    opts.update(
+        {
+            "algorithm": "URDNA2015",
+            "format": "application/n-quads",
+            "produceGeneralizedRdf": False,
+            "rdfDirection": None,
+        }
+    )
     processor = MemoProcessor()
     issuer = _pyld.IdentifierIssuer("_:b")
     try:

@@ -17,8 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from . import multibase
 from ..errors import KeyConfigError
+from . import multibase
 
 ENV_VAR = "CREDPRESS_SIGNING_KEY"
 DEV_KEY_PATH = Path(".credpress") / "dev-signing-key.pem"
@@ -34,9 +34,7 @@ class SigningKey:
 
     @property
     def public_multibase(self) -> str:
-        raw = self._private.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
+        raw = self._private.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return multibase.encode_public_key(raw)
 
     def sign(self, data: bytes) -> bytes:

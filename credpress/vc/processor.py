@@ -97,7 +97,13 @@ class MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
         flags = tuple(sorted((k, v) for k, v in options.items() if k not in _UNKEYED_OPTIONS))
         try:
             key: tuple[Any, ...] | None = (
-                active_id, scoped_id, active_property, inside_list, inside_index, flags, json.dumps(element)
+                active_id,
+                scoped_id,
+                active_property,
+                inside_list,
+                inside_index,
+                flags,
+                json.dumps(element),
             )
             hash(key)
         except (TypeError, ValueError):  # not JSON, or an option that is not a plain value

@@ -94,8 +94,12 @@ class VerificationResult:
         return next((c for c in self.checks if c.id == check_id), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {"source": self.source, "id": self.credential_id, "status": self.status,
-                "checks": [c.to_json() for c in self.checks]}
+        return {
+            "source": self.source,
+            "id": self.credential_id,
+            "status": self.status,
+            "checks": [c.to_json() for c in self.checks],
+        }
 
 
 def verify_credential(
@@ -269,8 +273,9 @@ def _status(doc: dict[str, Any], issuer: str | None, resolver: Resolver, now: da
         url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
         index = _status_index(entry.get("statusListIndex"))
         if not isinstance(url, str) or index is None or not isinstance(purpose, str):
-            return _failed("status", "credentialStatus needs statusListCredential, statusPurpose and a "
-                                     "base-10 statusListIndex")
+            return _failed(
+                "status", "credentialStatus needs statusListCredential, statusPurpose and a base-10 statusListIndex"
+            )
         if purpose not in ("revocation", "suspension"):  # §5: OB uses revocation only
             return _failed("status", f"statusPurpose {purpose!r} is not supported (revocation, suspension)")
         if entry.get("statusSize", 1) not in (1, "1"):

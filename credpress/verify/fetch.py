@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-
 TIMEOUT_SECONDS = 10.0
 MAX_BYTES = 2_000_000
 MAX_REDIRECTS = 3
@@ -170,7 +169,7 @@ class Resolver:
     def _mapped_file(self, url: str) -> Path | None:
         for prefix, folder in self.maps:
             if url.startswith(prefix):
-                rel = unquote(url[len(prefix):].split("?", 1)[0])  # a static host ignores the query
+                rel = unquote(url[len(prefix) :].split("?", 1)[0])  # a static host ignores the query
                 root = folder.resolve()
                 target = (root / rel).resolve()
                 # A static host serves exactly this file: no ../ escapes, no index guessing.

@@ -68,7 +68,7 @@ def _resolve(method_id: str, resolver: Resolver) -> ResolvedMethod:
 
 def _did_key(method_id: str, did: str) -> ResolvedMethod:
     """did:key: the key is the identifier; its only VM is ``did:key:X#X`` (SPEC-NOTES §3.2)."""
-    key = did[len("did:key:"):]
+    key = did[len("did:key:") :]
     fragment = method_id.split("#", 1)[1]
     if fragment != key:
         return ResolvedMethod(method_id, error=f"did:key verification method must be {did}#{key}")
@@ -91,8 +91,9 @@ def _from_controller_document(method_id: str, base: str, document: Any) -> Resol
         (m for m in _ids(document.get("verificationMethod")) if isinstance(m, dict) and m.get("id") == method_id), None
     )
     if method is None:
-        return ResolvedMethod(method_id, document_id=doc_id,
-                              error=f"{method_id} is not in the verificationMethod list of {base}")
+        return ResolvedMethod(
+            method_id, document_id=doc_id, error=f"{method_id} is not in the verificationMethod list of {base}"
+        )
     problems = []
     # did:web §3.3 step 5 / CID §3.5 step 2: the document describes what it was fetched for.
     if doc_id != base:
@@ -112,7 +113,17 @@ def _from_controller_document(method_id: str, base: str, document: Any) -> Resol
     try:
         multibase.decode_public_key(public_key)  # type: ignore[arg-type]
     except ValueError as exc:
-        return ResolvedMethod(method_id, controller=controller if isinstance(controller, str) else None,
-                              document_id=doc_id, problems=tuple(problems), error=f"{method_id}: {exc}")
-    return ResolvedMethod(method_id, public_key=public_key, controller=controller if isinstance(controller, str) else None,
-                          document_id=doc_id, problems=tuple(problems))
+        return ResolvedMethod(
+            method_id,
+            controller=controller if isinstance(controller, str) else None,
+            document_id=doc_id,
+            problems=tuple(problems),
+            error=f"{method_id}: {exc}",
+        )
+    return ResolvedMethod(
+        method_id,
+        public_key=public_key,
+        controller=controller if isinstance(controller, str) else None,
+        document_id=doc_id,
+        problems=tuple(problems),
+    )

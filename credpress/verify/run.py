@@ -72,7 +72,9 @@ def _is_credential(document: Any) -> bool:
     return "VerifiableCredential" in types and "BitstringStatusListCredential" not in types
 
 
-def verify_target(target: Target, resolver: Resolver, now: datetime, recipient: str | None) -> VerificationResult | None:
+def verify_target(
+    target: Target, resolver: Resolver, now: datetime, recipient: str | None
+) -> VerificationResult | None:
     """Load and verify one target; None for a non-credential found in a folder. Never raises."""
     try:
         if target.url is not None:

@@ -13,8 +13,16 @@ from ..views import plain
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
     layout, views = site.layout, site.views
     for achievement in site.model.achievements.values():
-        yield layout.achievement_json(achievement.slug), json_bytes(standalone(achievement_object(achievement, site.model)))
+        yield (
+            layout.achievement_json(achievement.slug),
+            json_bytes(standalone(achievement_object(achievement, site.model))),
+        )
         page = layout.achievement_page(achievement.slug)
-        yield site.page("achievement.html", page, achievement=views.achievement(achievement, page),
-                        issuer=views.issuer(achievement.issuer, page), title=achievement.name,
-                        og=views.og(achievement, page, achievement.name, plain(achievement.description)))
+        yield site.page(
+            "achievement.html",
+            page,
+            achievement=views.achievement(achievement, page),
+            issuer=views.issuer(achievement.issuer, page),
+            title=achievement.name,
+            og=views.og(achievement, page, achievement.name, plain(achievement.description)),
+        )

@@ -25,10 +25,19 @@ def credential_files(site: SiteData, record: CredentialRecord) -> list[tuple[str
     views, page = site.views, record.page_path
     achievement, issuer, award = record.achievement, record.issuer, record.award
     badge_page = site.page(
-        "credential.html", page, credential=views.credential(record), document=record.document,
-        document_json=data.decode("utf-8"), achievement=views.achievement(achievement, page),
-        issuer=views.issuer(issuer.slug, page), title=f"{award.recipient.name}: {achievement.name}",
-        og=views.og(achievement, page, f"{achievement.name} – {issuer.name}",
-                    f"{award.recipient.name} earned {achievement.name} from {issuer.name}."),
+        "credential.html",
+        page,
+        credential=views.credential(record),
+        document=record.document,
+        document_json=data.decode("utf-8"),
+        achievement=views.achievement(achievement, page),
+        issuer=views.issuer(issuer.slug, page),
+        title=f"{award.recipient.name}: {achievement.name}",
+        og=views.og(
+            achievement,
+            page,
+            f"{achievement.name} – {issuer.name}",
+            f"{award.recipient.name} earned {achievement.name} from {issuer.name}.",
+        ),
     )
     return [(record.json_path, data), badge_page]

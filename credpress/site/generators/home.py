@@ -14,5 +14,12 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
     stacks = [achievement_views[a.slug] for a in model.achievements.values() if a.stack]
     singles = [achievement_views[a.slug] for a in model.achievements.values() if not a.stack and a.slug not in stacked]
     issuers = [views.issuer(slug, page) for slug in model.issuers]
-    yield site.page("home.html", page, stacks=stacks, singles=singles, issuers=issuers,
-                    title=model.site.title, credential_count=len(site.records))
+    yield site.page(
+        "home.html",
+        page,
+        stacks=stacks,
+        singles=singles,
+        issuers=issuers,
+        title=model.site.title,
+        credential_count=len(site.records),
+    )

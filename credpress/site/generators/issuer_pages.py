@@ -12,5 +12,6 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
     for slug, issuer in site.model.issuers.items():
         page = site.layout.issuer_page(slug)
         achievements = [views.achievement(a, page) for a in site.model.achievements.values() if a.issuer == slug]
-        yield site.page("issuer.html", page, issuer=views.issuer(slug, page), achievements=achievements,
-                        title=issuer.name)
+        yield site.page(
+            "issuer.html", page, issuer=views.issuer(slug, page), achievements=achievements, title=issuer.name
+        )
