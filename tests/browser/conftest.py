@@ -2,6 +2,11 @@
 
 Each test that tampers with files gets its own copy of the built site and its
 own server, so tests never see each other's damage and the site is built once.
+
+Chromium is ``$CREDPRESS_CHROMIUM`` if set (CI on GitHub points it at the browser
+``python -m playwright install chromium`` downloaded), else Debian's
+``/usr/bin/chromium``. Without Playwright or that browser the tests skip, except
+under ``CI=true``, where they fail: CI must never pass by skipping them.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
 import shutil
 import threading
 from collections.abc import Iterator
@@ -22,7 +28,7 @@ from credpress.vc import keys
 from credpress.pipeline import BuildOptions, build
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CREDPRESS_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 BASE_URL = "https://badges.northwind-academy.example/"
 
@@ -79,6 +85,31 @@ def serve(folder: Path) -> http.server.ThreadingHTTPServer:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def missing_browser() -> str | None:
+    """Why the browser tests cannot run here, or None when they can."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright for Python is not installed (pip install -e '.[test]')"
+    if not CHROMIUM.is_file():
+        return f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set CREDPRESS_CHROMIUM)"
+    return None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_available() -> None:
+    """Skip every browser test when Chromium is missing; fail them all under CI=true.
+
+    Session-scoped, so it runs before the module fixtures that build a site.
+    """
+    reason = missing_browser()
+    if reason is None:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; CI=true: the browser tests must run, not skip", pytrace=False)
+    pytest.skip(f"{reason} (under CI=true this fails)")
 
 
 @pytest.fixture(scope="module")

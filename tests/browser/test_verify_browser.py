@@ -15,10 +15,7 @@ import rfc8785
 from credpress.vc import cryptosuites as sign
 from credpress.vc import keys, multibase
 
-from .conftest import BASE_URL, CHROMIUM, REPO, Built, Served
-
-pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"Chromium not found at {CHROMIUM} (CI installs it)")
+from .conftest import BASE_URL, REPO, Built, Served
 
 DONE = "s => !['pending', 'idle'].includes(document.getElementById('verification').dataset.verification)"
 # Awards in the example content, as (recipient, achievement).
