@@ -25,8 +25,8 @@ sys.path.insert(0, str(REPO / "scripts"))
 from screenshots import CHROMIUM_ARGS  # noqa: E402
 from screenshots import serve as _serve  # noqa: E402
 
-from credpress.vc import keys  # noqa: E402
 from credpress.pipeline import BuildOptions, build  # noqa: E402
+from credpress.vc import keys  # noqa: E402
 
 DONE = "() => document.getElementById('verification').dataset.verification !== 'pending'"
 # Once loaded: run the whole check again (fresh DID document fetch included).

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import make_content  # noqa: E402
 
-from credpress.vc import keys  # noqa: E402
 from credpress.pipeline import BuildOptions, build  # noqa: E402
+from credpress.vc import keys  # noqa: E402
 
 
 def main() -> None:

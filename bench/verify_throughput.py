@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import make_content  # noqa: E402
 
-from credpress.vc import keys  # noqa: E402
 from credpress.pipeline import BuildOptions, build  # noqa: E402
+from credpress.vc import keys  # noqa: E402
 
 BASE_URL = "https://badges.northwind-academy.example/"
 SEED = bytes(range(32))  # fixed key: the same N gives the same site

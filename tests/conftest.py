@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from credpress.vc import keys
 from credpress.pipeline import BuildOptions, build
+from credpress.vc import keys
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"

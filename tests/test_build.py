@@ -13,9 +13,9 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import TEST_SEED, fixed_key, make_build
 
-from credpress.vc import keys, multibase
 from credpress.errors import KeyConfigError
 from credpress.pipeline import BuildOptions, build
+from credpress.vc import keys, multibase
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

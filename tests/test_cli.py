@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import REPO
 
-from credpress.vc import keys
 from credpress.cli import main
+from credpress.vc import keys
 
 
 @pytest.mark.parametrize("command", sorted(main.commands))

@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonpaths import parent_of, paths
 
-from credpress.vc import keys
 from credpress.pipeline import BuildOptions, build
-from credpress.verify.fetch import Resolver
+from credpress.vc import keys
 from credpress.verify import verify_credential
+from credpress.verify.fetch import Resolver
 
 BASE = "https://badges.northwind-academy.example/"
 NOW = datetime(2027, 1, 15, tzinfo=timezone.utc)

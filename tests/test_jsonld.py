@@ -8,8 +8,8 @@ import pytest
 from conftest import SPECS
 from pyld import jsonld as pyld
 
-from credpress.vc import contexts, jsonld
 from credpress.errors import JsonLdError
+from credpress.vc import contexts, jsonld
 
 
 def _unpatched_canon(document):

@@ -13,12 +13,12 @@ from conftest import SMALL, fixed_key, make_build, seeded_random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credpress.vc import bitstring as status
-from credpress.vc import keys
 from credpress.cli import main
 from credpress.content.edit import EditError, revoke
 from credpress.content.lock import Lock, award_key
 from credpress.pipeline import check_content
+from credpress.vc import bitstring as status
+from credpress.vc import keys
 
 LIST = "issuers/acme/status/revocation-1.json"
 
@@ -261,8 +261,8 @@ def test_ids_and_indexes_never_change_or_collide(tmp_path_factory, operations, s
 def test_credential_signed_with_a_revoked_key_fails_with_the_reason(small_content, key_file, tmp_path):
     from datetime import datetime, timezone
 
-    from credpress.verify.fetch import Resolver
     from credpress.verify import verify_credential
+    from credpress.verify.fetch import Resolver
 
     make_build(small_content, tmp_path / "old", key_file)
     old_copy = json.loads(next((tmp_path / "old" / "credentials").glob("*.json")).read_text())

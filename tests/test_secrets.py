@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import fixed_key
 
-from credpress.vc import keys, multibase
 from credpress.cli import main
+from credpress.vc import keys, multibase
 
 
 def _forms(key: keys.SigningKey) -> list[str]:

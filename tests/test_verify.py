@@ -24,11 +24,12 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, REPO, SPECS
 from jsonpaths import leaves, with_value
 
-from credpress.vc import cryptosuites as sign
-from credpress.vc import keys
-from credpress.vc import bitstring as status_list
 from credpress.cli import main
 from credpress.pipeline import BuildOptions, build
+from credpress.vc import bitstring as status_list
+from credpress.vc import cryptosuites as sign
+from credpress.vc import keys
+from credpress.verify import CHECK_IDS, verify_credential
 from credpress.verify.fetch import (
     FetchError,
     Resolver,
@@ -37,7 +38,6 @@ from credpress.verify.fetch import (
     read_limited,
 )
 from credpress.verify.methods import resolve_method
-from credpress.verify import CHECK_IDS, verify_credential
 from credpress.verify.run import find_targets, verify_targets
 
 BASE = "https://badges.northwind-academy.example/"
@@ -343,8 +343,8 @@ def test_credential_signed_by_another_issuers_key(site: Site, rich, tmp_path: Pa
     # that claims Northwind as its issuer.
     mallory_did = "did:web:mallory.example:issuers:m"
     mallory = keys.generate()
-    from credpress.vc.did import did_document
     from credpress.content.model import PublicKey
+    from credpress.vc.did import did_document
 
     write_json(tmp_path / "mallory" / "issuers" / "m" / "did.json",
                did_document(mallory_did, (PublicKey("key-1", mallory.public_multibase, "active"),)))
@@ -521,8 +521,8 @@ def _tamper_list(document: dict[str, Any]) -> dict[str, Any]:
 
 def test_status_list_of_another_issuer(site: Site, rich, status_site, tmp_path: Path):
     # Signed correctly by Mallory, for Mallory: valid, but not the credential's issuer's list.
-    from credpress.vc.did import did_document
     from credpress.content.model import PublicKey
+    from credpress.vc.did import did_document
 
     mallory_did, mallory = "did:web:mallory.example", keys.generate()
     write_json(tmp_path / "mallory" / ".well-known" / "did.json",

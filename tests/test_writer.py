@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from credpress.write import OutputError, Writer
+from credpress.output.writer import OutputError, Writer, json_bytes
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -26,8 +26,8 @@ def out(tmp_path: Path) -> Path:
     """An output folder holding a previous build."""
     folder = tmp_path / "site"
     writer = Writer(folder)
-    writer.write_text("index.html", "old home")
-    writer.write_text("credentials/a.json", "old a")
+    writer.write_bytes("index.html", b"old home")
+    writer.write_bytes("credentials/a.json", b"old a")
     writer.commit()
     return folder
 
@@ -41,9 +41,9 @@ OLD = {"index.html": b"old home", "credentials/a.json": b"old a"}
 @pytest.mark.parametrize("second", ["a/b.json", "./a/b.json", "a//b.json", "a/./b.json"])
 def test_a_path_written_twice_is_refused(tmp_path: Path, second: str) -> None:
     writer = Writer(tmp_path / "site")
-    writer.write_text("a/b.json", "first")
+    writer.write_bytes("a/b.json", b"first")
     with pytest.raises(OutputError, match=r"^refusing to write .* twice$"):
-        writer.write_text(second, "second")
+        writer.write_bytes(second, b"second")
     assert (writer.tmp / "a" / "b.json").read_text() == "first"
     writer.abort()
 
@@ -65,7 +65,7 @@ def test_a_path_written_twice_is_refused(tmp_path: Path, second: str) -> None:
 def test_a_path_that_is_not_a_clean_relative_file_path_is_refused(tmp_path: Path, rel: str, why: str) -> None:
     writer = Writer(tmp_path / "site")
     with pytest.raises(OutputError) as refused:
-        writer.write_text(rel, "x")
+        writer.write_bytes(rel, b"x")
     assert str(refused.value) == f"refusing to write {rel!r}: {why}"
     assert list(writer.tmp.rglob("*")) == []
     assert sorted(path.name for path in tmp_path.iterdir()) == [writer.tmp.name]  # nothing beside it either
@@ -76,10 +76,10 @@ def test_a_path_through_a_symlinked_folder_is_refused(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     writer = Writer(tmp_path / "site")
-    writer.write_text("index.html", "home")
+    writer.write_bytes("index.html", b"home")
     (writer.tmp / "credentials").symlink_to(outside, target_is_directory=True)
     with pytest.raises(OutputError, match=r"^refusing to write 'credentials/a\.json': it resolves outside"):
-        writer.write_text("credentials/a.json", "x")
+        writer.write_bytes("credentials/a.json", b"x")
     assert list(outside.iterdir()) == []
     writer.abort()
 
@@ -88,47 +88,37 @@ def test_a_written_folder_replaced_by_a_symlink_is_refused_below_it(tmp_path: Pa
     outside = tmp_path / "outside"
     outside.mkdir()
     writer = Writer(tmp_path / "site")
-    writer.write_text("credentials/a.json", "a")
+    writer.write_bytes("credentials/a.json", b"a")
     shutil.rmtree(writer.tmp / "credentials")
     (writer.tmp / "credentials").symlink_to(outside, target_is_directory=True)
     with pytest.raises(OutputError, match=r"^refusing to write 'credentials/deeper/b\.json': it resolves outside"):
-        writer.write_text("credentials/deeper/b.json", "b")
+        writer.write_bytes("credentials/deeper/b.json", b"b")
     assert not (outside / "deeper" / "b.json").exists()
     writer.abort()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Writer checks each folder only the first time it writes there (Writer._folders); "
-    "a folder swapped for a symlink afterwards is not checked again, and the write lands outside",
-)
 def test_a_written_folder_replaced_by_a_symlink_is_refused(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     writer = Writer(tmp_path / "site")
-    writer.write_text("credentials/a.json", "a")
+    writer.write_bytes("credentials/a.json", b"a")
     shutil.rmtree(writer.tmp / "credentials")
     (writer.tmp / "credentials").symlink_to(outside, target_is_directory=True)
     try:
         with pytest.raises(OutputError, match=r"^refusing to write 'credentials/b\.json': it resolves outside"):
-            writer.write_text("credentials/b.json", "b")
+            writer.write_bytes("credentials/b.json", b"b")
     finally:
         writer.abort()
     assert list(outside.iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Writer creates a new folder (mkdir) before checking where it resolves, so the refused "
-    "write still leaves an empty folder outside",
-)
 def test_a_refused_write_through_a_symlink_creates_nothing_outside(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     writer = Writer(tmp_path / "site")
     (writer.tmp / "link").symlink_to(outside, target_is_directory=True)
     with pytest.raises(OutputError):
-        writer.write_text("link/deeper/b.json", "b")
+        writer.write_bytes("link/deeper/b.json", b"b")
     writer.abort()
     assert list(outside.iterdir()) == []
 
@@ -139,8 +129,8 @@ def test_a_refused_write_through_a_symlink_creates_nothing_outside(tmp_path: Pat
 def test_abort_leaves_the_previous_output_untouched(out: Path) -> None:
     before = out.stat().st_ino
     writer = Writer(out)
-    writer.write_text("index.html", "new home")
-    writer.write_text("credentials/b.json", "new b")
+    writer.write_bytes("index.html", b"new home")
+    writer.write_bytes("credentials/b.json", b"new b")
     writer.abort()
     assert tree(out) == OLD
     assert out.stat().st_ino == before
@@ -149,8 +139,8 @@ def test_abort_leaves_the_previous_output_untouched(out: Path) -> None:
 
 def test_commit_replaces_the_output_with_exactly_the_new_files(out: Path) -> None:
     writer = Writer(out)
-    writer.write_text("index.html", "new home")
-    writer.write_json("credentials/b.json", {"b": "é"})
+    writer.write_bytes("index.html", b"new home")
+    writer.write_bytes("credentials/b.json", json_bytes({"b": "é"}))
     staged = writer.tmp.stat().st_ino
     writer.commit()
     assert tree(out) == {"index.html": b"new home", "credentials/b.json": '{\n  "b": "é"\n}\n'.encode()}
@@ -162,7 +152,7 @@ def test_commit_replaces_the_output_with_exactly_the_new_files(out: Path) -> Non
 def test_commit_on_linux_swaps_in_one_step(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No rename-away-then-rename-in (os.replace): the output folder never stops existing."""
     writer = Writer(out)
-    writer.write_text("index.html", "new home")
+    writer.write_bytes("index.html", b"new home")
 
     def two_step(*args: object) -> None:
         raise AssertionError("commit() renamed the output away instead of exchanging it")
@@ -177,7 +167,7 @@ def test_commit_on_linux_swaps_in_one_step(out: Path, monkeypatch: pytest.Monkey
 def test_commit_without_atomic_exchange_still_replaces_the_output(out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys.modules[Writer.__module__], "_exchange", lambda a, b: False)  # as off Linux
     writer = Writer(out)
-    writer.write_text("index.html", "new home")
+    writer.write_bytes("index.html", b"new home")
     writer.commit()
     assert tree(out) == {"index.html": b"new home"}
     assert leftovers(out.parent, out) == []
@@ -187,7 +177,7 @@ def test_commit_refuses_to_replace_a_file(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.write_text("not a folder")
     writer = Writer(out)
-    writer.write_text("index.html", "home")
+    writer.write_bytes("index.html", b"home")
     with pytest.raises(OutputError, match="exists and is not a folder; not replacing it"):
         writer.commit()
     assert out.read_text() == "not a folder"

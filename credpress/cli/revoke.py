@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -18,7 +19,7 @@ from .report import exit_on_errors
 @click.option(
     "--content", type=click.Path(path_type=Path), default=Path("content"), show_default=True, help="Content folder."
 )
-def revoke(credential: str, reason: str, when, content: Path) -> None:
+def revoke(credential: str, reason: str, when: datetime | None, content: Path) -> None:
     """Revoke a credential: add revoked: {date, reason} to its award.
 
     CREDENTIAL is the credential id (the UUID) or its URL. Build and publish

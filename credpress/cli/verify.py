@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ import click
 from .report import err
 
 
-def _map_option(ctx, param, values):
+def _map_option(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, Path]]:
     maps = []
     for value in values:
         prefix, sep, folder = value.partition("=")
@@ -22,8 +23,8 @@ def _map_option(ctx, param, values):
     return maps
 
 
-def _now_option(ctx, param, value):
-    from datetime import datetime, timezone
+def _now_option(ctx: click.Context, param: click.Parameter, value: str | None) -> datetime:
+    from datetime import timezone
 
     if value is None:
         return datetime.now(timezone.utc)
@@ -53,7 +54,15 @@ _MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document with every check.")
 @click.option("--now", callback=_now_option, metavar="DATETIME", help="Check validity at this time (ISO 8601).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPU count).")
-def verify(targets, maps, offline, recipient, as_json, now, workers) -> None:
+def verify(
+    targets: tuple[str, ...],
+    maps: list[tuple[str, Path]],
+    offline: bool,
+    recipient: str | None,
+    as_json: bool,
+    now: datetime,
+    workers: int | None,
+) -> None:
     """Verify credentials: files, folders of them (e.g. _site) or https URLs.
 
     Exit status 0 when every credential is verified, 1 otherwise.

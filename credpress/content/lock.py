@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ContentError, Problem
 from ..output.writer import atomic_write
@@ -28,6 +28,7 @@ LOCK_NAME = "credpress.lock"
 VERSION = 1
 
 RandomBytes = Callable[[int], bytes]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def _complete(entry: dict | None) -> bool:
     return entry is not None and {"id", "salt", "status_index"} <= set(entry)
 
 
-def _draw(make, used: set):
+def _draw(make: Callable[[], T], used: set[T]) -> T:
     """A random value not used before (ids and indexes are never reused)."""
     while True:
         value = make()

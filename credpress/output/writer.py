@@ -13,6 +13,7 @@ import ctypes
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -55,7 +56,6 @@ class Writer:
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_TMP}", dir=self.parent))
         self._tmp_resolved = self.tmp.resolve()
         self.written: set[str] = set()
-        self._folders: set[Path] = {self._tmp_resolved}
 
     def _remove_stale(self) -> None:
         """Clean up after a build that was killed.
@@ -92,14 +92,27 @@ class Writer:
     def write_bytes(self, rel: str, data: bytes) -> None:
         """Write one output file (refused: twice, outside the folder, through a link)."""
         target = self._target(rel)
-        folder = target.parent
-        if folder not in self._folders:
-            folder.mkdir(parents=True, exist_ok=True)
-            if not folder.resolve().is_relative_to(self._tmp_resolved):
-                raise OutputError(f"refusing to write {rel!r}: it resolves outside the output folder")
-            self._folders.add(folder)
+        self._make_folders(rel, target.parent)
         with open(target, "xb") as handle:  # "x": never through an existing file or link
             handle.write(data)
+
+    def _make_folders(self, rel: str, folder: Path) -> None:
+        """Create *folder* one level at a time, refusing any level that is not a real folder.
+
+        Checked on every write (a few lstat calls), not once per folder, so a folder
+        replaced by a link after an earlier write is refused too, and nothing is ever
+        created outside the output folder before a refusal.
+        """
+        current = self._tmp_resolved
+        for part in folder.relative_to(self._tmp_resolved).parts:
+            current = current / part
+            try:
+                mode = os.lstat(current).st_mode
+            except FileNotFoundError:
+                current.mkdir()
+                continue
+            if not stat.S_ISDIR(mode):
+                raise OutputError(f"refusing to write {rel!r}: it resolves outside the output folder")
 
     def commit(self) -> None:
         """Swap the finished folder in for the old output.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +100,7 @@ def parse_key(text: str, source: str) -> SigningKey:
     return from_seed(seed, source)
 
 
-def read_key_file(path: Path, warn=None) -> SigningKey:
+def read_key_file(path: Path, warn: Callable[[str], None] | None = None) -> SigningKey:
     source = f"key file {path}"
     try:
         mode = path.stat().st_mode
@@ -127,7 +127,7 @@ def resolve_signing_key(
     key_path: Path | None,
     environ: Mapping[str, str] | None = None,
     project_root: Path | None = None,
-    warn=None,
+    warn: Callable[[str], None] | None = None,
 ) -> SigningKey:
     """Find the signing key: ``--key PATH``, else $CREDPRESS_SIGNING_KEY, else a dev key.
 

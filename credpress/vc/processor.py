@@ -39,7 +39,7 @@ def _local_key(local_ctx: Any) -> tuple[Any, ...]:
     return ("obj", id(local_ctx))
 
 
-class MemoProcessor(_pyld.JsonLdProcessor):  # type: ignore[misc]
+class MemoProcessor(_pyld.JsonLdProcessor):
     """pyld's processor with two memos, valid only with our offline document loader."""
 
     def _process_context(

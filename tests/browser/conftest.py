@@ -24,8 +24,8 @@ from typing import Any
 
 import pytest
 
-from credpress.vc import keys
 from credpress.pipeline import BuildOptions, build
+from credpress.vc import keys
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CREDPRESS_CHROMIUM") or "/usr/bin/chromium")

@@ -31,9 +31,9 @@ from typing import Any
 import pytest
 import yaml
 
-from credpress.vc import keys
 from credpress.errors import ContentError
 from credpress.pipeline import BuildOptions, build, check_content
+from credpress.vc import keys
 
 from .conftest import REPO, serve
 
