@@ -22,6 +22,7 @@ class Problem:
     message: str
 
     def sort_key(self) -> tuple[str, int, str, str]:
+        """Order problems by file, line, field and message."""
         return (self.path, self.line or 0, self.field, self.message)
 
     def __str__(self) -> str:

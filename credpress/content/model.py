@@ -13,6 +13,8 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Site:
+    """The site as a whole (site.yaml)."""
+
     base_url: str
     title: str
     language: str
@@ -29,6 +31,8 @@ class ImageFile:
 
 @dataclass(frozen=True)
 class PublicKey:
+    """One of an issuer's keys (issuers/<slug>.yaml ``keys``)."""
+
     id: str
     public_key: str
     status: str  # active | retired | revoked
@@ -37,6 +41,8 @@ class PublicKey:
 
 @dataclass(frozen=True)
 class Issuer:
+    """Who issues badges (issuers/<slug>.yaml)."""
+
     slug: str
     name: str
     url: str
@@ -60,6 +66,8 @@ class Issuer:
 
 @dataclass(frozen=True)
 class Alignment:
+    """A competency or standard an achievement aligns to."""
+
     name: str
     url: str
     framework: str | None
@@ -68,6 +76,8 @@ class Alignment:
 
 @dataclass(frozen=True)
 class Achievement:
+    """What a badge means (achievements/<slug>.yaml)."""
+
     slug: str
     issuer: str
     name: str
@@ -85,6 +95,8 @@ class Achievement:
 
 @dataclass(frozen=True)
 class Recipient:
+    """The learner an award names."""
+
     name: str
     email: str | None = None  # trimmed and lower-cased
     email_hash: str | None = None
@@ -103,6 +115,8 @@ class Recipient:
 
 @dataclass(frozen=True)
 class Evidence:
+    """Evidence of an award (a page or a description)."""
+
     name: str
     url: str | None
     description: str | None
@@ -110,12 +124,16 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Revocation:
+    """Why and when an award was revoked."""
+
     date: date
     reason: str
 
 
 @dataclass(frozen=True)
 class Award:
+    """One learner's award of one achievement (awards/*.yaml)."""
+
     achievement: str
     recipient: Recipient
     awarded: datetime  # UTC
@@ -129,6 +147,7 @@ class Award:
 
     @property
     def valid_from(self) -> datetime:
+        """When the credential starts being valid: the reissue date, else the award date."""
         return self.reissued or self.awarded
 
     @property
@@ -139,6 +158,8 @@ class Award:
 
 @dataclass(frozen=True)
 class Model:
+    """The whole content folder, checked."""
+
     root: Path
     site: Site
     issuers: dict[str, Issuer]

@@ -32,12 +32,16 @@ from .fields import (
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a schema: its checker (or nested schema or list) and whether it is required."""
+
     check: Callable[[Any], Any] | Schema | ListOf
     required: bool = False
 
 
 @dataclass(frozen=True)
 class ListOf:
+    """A list field: each item checked by *item*, at most *max_items* of them."""
+
     item: Callable[[Any], Any] | Schema
     max_items: int = 100
 

@@ -33,6 +33,7 @@ class CredentialRecord:
 
     @property
     def credential_id(self) -> str:
+        """The UUID the lock file assigned."""
         return self.assignment.credential_id
 
     @property
@@ -43,6 +44,7 @@ class CredentialRecord:
         return self.signed
 
     def with_signed(self, signed: dict[str, Any]) -> CredentialRecord:
+        """This record with its signed credential."""
         return replace(self, signed=signed)
 
 

@@ -44,10 +44,12 @@ class SiteData:
 
     @cached_property
     def renderer(self) -> Renderer:
+        """The template renderer (the provider's templates first)."""
         return Renderer(environment(self.templates), {"site": self.model.site})
 
     @cached_property
     def views(self) -> Views:
+        """View builders shared by every generator."""
         from .views import Views
 
         return Views(self)

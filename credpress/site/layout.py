@@ -27,18 +27,22 @@ class Layout:
 
     @staticmethod
     def credential_json(credential_id: str) -> str:
+        """The credential's JSON (its ``id`` is this path's URL)."""
         return f"credentials/{credential_id}.json"
 
     @staticmethod
     def credential_page(credential_id: str) -> str:
+        """The credential's badge page."""
         return f"credentials/{credential_id}/"
 
     @staticmethod
     def achievement_json(slug: str) -> str:
+        """The achievement's JSON (its ``id``)."""
         return f"achievements/{slug}.json"
 
     @staticmethod
     def achievement_page(slug: str) -> str:
+        """The achievement's page (its criteria ``id``)."""
         return f"achievements/{slug}/"
 
     @staticmethod
@@ -47,6 +51,7 @@ class Layout:
         return f"issuers/{slug}/"
 
     def issuer_profile_json(self, slug: str) -> str:
+        """The issuer's OB Profile JSON."""
         return self.issuer_page(slug) + "profile.json"
 
     def status_list(self, slug: str) -> str:
@@ -68,10 +73,12 @@ class Layout:
 
     @staticmethod
     def image(rel: str) -> str:
+        """A content image keeps its path under content/."""
         return rel
 
     @staticmethod
     def asset(name: str) -> str:
+        """A stylesheet or script."""
         return f"assets/{name}"
 
 

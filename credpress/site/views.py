@@ -75,6 +75,7 @@ class Views:
         self._achievement_views: dict[tuple[str, int], dict[str, Any]] = {}
 
     def issuer(self, slug: str, page: str) -> dict[str, Any]:
+        """The view of an issuer, with links relative to *page*."""
         issuer = self.model.issuers[slug]
         layout = self.layout
         return {
@@ -91,6 +92,7 @@ class Views:
         }
 
     def achievement(self, achievement: Achievement, page: str) -> dict[str, Any]:
+        """The view of an achievement, with links relative to *page*."""
         # Links are relative, so pages at the same depth share a view (every badge page).
         key = (achievement.slug, page.count("/"))
         if key not in self._achievement_views:
@@ -119,6 +121,7 @@ class Views:
         }
 
     def stack_part(self, achievement: Achievement, page: str) -> dict[str, Any]:
+        """A short view of an achievement in a stack."""
         return {
             "slug": achievement.slug,
             "name": achievement.name,

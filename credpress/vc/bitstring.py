@@ -59,6 +59,7 @@ def decode_list(encoded: str, max_bytes: int = MAX_LIST_BYTES) -> bytes:
 
 
 def bit_is_set(bits: bytes, index: int) -> bool:
+    """Whether bit *index* is set (index 0 is the left-most bit of byte 0)."""
     return bool(bits[index // 8] & (0x80 >> (index % 8)))
 
 

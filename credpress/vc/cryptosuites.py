@@ -21,6 +21,8 @@ from .keys import SigningKey, verify_signature
 
 
 class Cryptosuite(Protocol):
+    """A Data Integrity cryptosuite: its name and how it canonicalizes."""
+
     name: str
     proof_keeps_context: bool
 
@@ -34,6 +36,7 @@ class EddsaRdfc2022:
     proof_keeps_context = False
 
     def canonicalize(self, document: dict[str, Any]) -> bytes:
+        """The document's canonical N-Quads, UTF-8."""
         return jsonld.canonize(document).encode("utf-8")
 
 
@@ -44,6 +47,7 @@ class EddsaJcs2022:
     proof_keeps_context = True
 
     def canonicalize(self, document: dict[str, Any]) -> bytes:
+        """The document's JCS serialization (after refusing unknown contexts)."""
         contexts.check_contexts(document)
         return rfc8785.dumps(document)
 
@@ -58,6 +62,7 @@ CREDENTIAL_SUITES: tuple[Cryptosuite, ...] = (SUITES["eddsa-rdfc-2022"], SUITES[
 
 
 def proof_options(suite: Cryptosuite, verification_method: str, created: str | None) -> dict[str, Any]:
+    """The proof configuration (vc-data-integrity §4.2 Add Proof, step 1), without a proofValue."""
     options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": suite.name}
     if created is not None:
         options["created"] = created

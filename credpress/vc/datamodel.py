@@ -29,6 +29,7 @@ SCHEMAS = {
 
 @cache
 def schema_document(name: str) -> dict[str, Any]:
+    """One of the bundled 1EdTech OB 3.0 JSON Schemas, parsed."""
     text = (resources.files("credpress") / "data" / "schemas" / SCHEMAS[name]).read_text("utf-8")
     return json.loads(text)
 

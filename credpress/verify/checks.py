@@ -56,9 +56,11 @@ class Check:
 
     @property
     def failed(self) -> bool:
+        """Whether the check failed."""
         return self.result == FAILED
 
     def to_json(self) -> dict[str, Any]:
+        """The check as JSON (``credpress verify --json``)."""
         out: dict[str, Any] = {"id": self.id, "result": self.result, "message": self.message}
         if self.code:
             out["code"] = self.code
@@ -77,12 +79,15 @@ def _failed(check_id: str, message: str, code: str = "", details: list[str] | No
 
 @dataclass(frozen=True)
 class VerificationResult:
+    """Every check's outcome for one credential."""
+
     source: str
     credential_id: str | None
     checks: tuple[Check, ...] = field(default_factory=tuple)
 
     @property
     def status(self) -> str:
+        """verified, revoked, expired or failed (see the module docstring)."""
         failures = [c for c in self.checks if c.failed]
         if any(c.code not in (*REVOKED_CODES, EXPIRED_CODE) for c in failures):
             return "failed"
@@ -91,6 +96,7 @@ class VerificationResult:
         return "expired" if failures else "verified"
 
     def check(self, check_id: str) -> Check | None:
+        """The outcome of the check *check_id*, if it ran."""
         return next((c for c in self.checks if c.id == check_id), None)
 
     def to_json(self) -> dict[str, Any]:
@@ -134,6 +140,7 @@ def _guard(check_id: str, run: Callable[[], Check]) -> Check:
 
 
 def types_of(doc: dict[str, Any]) -> list[Any]:
+    """The document's ``type`` values as a list."""
     value = doc.get("type")
     return value if isinstance(value, list) else [value]
 
@@ -254,6 +261,8 @@ def _issuer_key(keys: dict[str, ResolvedMethod], issuer: str | None) -> Check:
 
 @dataclass(frozen=True)
 class StatusList:
+    """A verified, decoded status list."""
+
     url: str
     issuer: str | None
     purpose: str

@@ -34,6 +34,8 @@ class TargetError(ValueError):
 
 @dataclass(frozen=True)
 class Target:
+    """Something to verify: a file, or a URL."""
+
     source: str  # as shown to people: a path or a URL
     path: Path | None = None
     url: str | None = None
@@ -41,6 +43,7 @@ class Target:
 
 
 def find_targets(arguments: Iterable[str]) -> list[Target]:
+    """The targets named on the command line (a folder means every JSON file in it)."""
     targets: list[Target] = []
     for argument in arguments:
         if argument.startswith(("https://", "http://")):
@@ -121,6 +124,7 @@ def verify_targets(
 
 
 def summary(results: list[VerificationResult]) -> dict[str, int]:
+    """How many credentials had each status, and the total."""
     counts = {"total": len(results), "verified": 0, "failed": 0, "revoked": 0, "expired": 0}
     for result in results:
         counts[result.status] += 1

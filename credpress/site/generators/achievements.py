@@ -11,6 +11,7 @@ from ..views import plain
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """Each achievement's JSON and page."""
     layout, views = site.layout, site.views
     for achievement in site.model.achievements.values():
         yield (

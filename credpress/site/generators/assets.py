@@ -11,6 +11,7 @@ STATIC_FILES = ("style.css", "page.js", "verify.js", "verify-ui.js")
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """The static assets."""
     static = resources.files("credpress") / "static"
     for name in STATIC_FILES:
         yield site.layout.asset(name), (static / name).read_bytes()

@@ -11,6 +11,7 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """Every credential's JSON and badge page."""
     for files in workers.map_indices(_credential_files, len(site.records), site):
         yield from files
 

@@ -8,6 +8,7 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """The home page."""
     model, views, page = site.model, site.views, site.layout.home
     achievement_views = {a.slug: views.achievement(a, page) for a in model.achievements.values()}
     stacked = {part for a in model.achievements.values() for part in a.stack}

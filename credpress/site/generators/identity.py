@@ -11,6 +11,7 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """Each issuer's did.json and profile.json."""
     layout = site.layout
     for slug, issuer in site.model.issuers.items():
         document = did_document(layout.issuer_did(slug), issuer.published_keys(site.public_key))

@@ -9,6 +9,7 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """Each content image once."""
     model = site.model
     seen: dict[str, ImageFile] = {}
     for image in [i.image for i in model.issuers.values()] + [a.image for a in model.achievements.values()]:

@@ -8,6 +8,7 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """Each issuer's page."""
     views = site.views
     for slug, issuer in site.model.issuers.items():
         page = site.layout.issuer_page(slug)

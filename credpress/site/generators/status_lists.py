@@ -9,5 +9,6 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """Each issuer's status list."""
     for slug in site.model.issuers:
         yield site.layout.status_list(slug), json_bytes(site.status_lists[slug])

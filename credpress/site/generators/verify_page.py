@@ -8,4 +8,5 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+    """The verify page."""
     yield site.page("verify.html", site.layout.verify_page, title="Verify a credential")
