@@ -14,7 +14,8 @@ from credpress.pipeline import BuildOptions, build
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"
 SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
-SPECS = REPO.parent / "shared" / "specs"
+# Published test vectors, copied into the repository (see tests/data/specs/MANIFEST.md).
+SPECS = Path(__file__).resolve().parent / "data" / "specs"
 
 # A fixed test key (never used outside tests): seed bytes 0..31.
 TEST_SEED = bytes(range(32))
