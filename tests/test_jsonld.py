@@ -56,7 +56,8 @@ def test_dropped_terms_are_named():
 
 
 def test_missing_type_drops_type_scoped_terms():
-    # SPEC-NOTES §0.2: without type AchievementSubject, "achievement" is undefined.
+    # The OB context defines "achievement" only inside an AchievementSubject: without that
+    # type the term is undefined and expansion drops it (JSON-LD 1.1 API §5.1.2, VC-DI §2.4.3).
     document = json.loads((SPECS / "test-vectors/ob-v3p0-eddsa-rdfc-2022/unsigned.json").read_text())
     del document["credentialSubject"]["type"]
     assert jsonld.dropped_terms(document) == ["credentialSubject.achievement"]

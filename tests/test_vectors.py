@@ -105,7 +105,7 @@ def test_tampered_vector_fails():
 
 
 def test_jcs_proof_context_is_covered_by_the_signature():
-    # vc-di-eddsa §3.4 verification: the document is hashed with the proof's
+    # vc-di-eddsa §3.3.2 (Verify Proof, eddsa-jcs-2022): the document is hashed with the proof's
     # @context, so shortening it to a prefix of the document's must fail.
     signed = _load(W3C_JCS / "signedJCS.json")
     key = _key(W3C)

@@ -185,7 +185,7 @@ def test_w3c_vectors_proof_verifies(name: str):
 
 
 def ob_vector_controller(folder: Path) -> tuple[str, Path]:
-    """Serve a CID controller document for the 1EdTech vector's https key (SPEC-NOTES §3.5).
+    """Serve a CID controller document for the 1EdTech vector's https key (CID §3.3, OB 3.0 §8.5).
 
     Its verificationMethod is https://example.edu/issuers/565049#z6Mk…: we dereference
     the URL rather than take the key from the fragment (the 1EdTech shortcut), which
