@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from credpress.pipeline import BuildOptions, build
 from credpress.vc import keys
@@ -14,7 +16,15 @@ from credpress.vc import keys
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"
 SMALL = Path(__file__).resolve().parent / "fixtures" / "small"
-SPECS = REPO.parent / "shared" / "specs"
+# Published test vectors, copied into the repository (see tests/data/specs/MANIFEST.md).
+SPECS = Path(__file__).resolve().parent / "data" / "specs"
+
+# Hypothesis: random examples locally (each run explores new ones), the same examples
+# on every CI run (a CI failure is reproducible, never a flake of the draw).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 # A fixed test key (never used outside tests): seed bytes 0..31.
 TEST_SEED = bytes(range(32))

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 
-from conftest import REPO
+from conftest import REPO, SPECS
 
 from credpress.vc import keys
 
@@ -46,3 +46,19 @@ def test_public_keys_and_context_terms_are_not_flagged(tmp_path):
     path = tmp_path / "public.json"
     path.write_text(json.dumps({"publicKeyMultibase": key.public_multibase, "secretKeyMultibase": {"@id": "x"}}))
     assert _run(path).returncode == 0
+
+
+def test_only_the_published_spec_test_keys_are_allowed(tmp_path):
+    # The vendored test vectors carry the specifications' own test keys (needed to
+    # reproduce the published signatures); the same file with any other key is caught.
+    pairs = sorted((SPECS / "test-vectors").rglob("keyPair.json"))
+    assert len(pairs) == 3
+    for path in pairs:
+        assert _run(path).returncode == 0, path
+    published = json.loads((SPECS / "test-vectors" / "vc-di-eddsa" / "keyPair.json").read_text())
+    fresh = keys.generate()
+    path = tmp_path / "keyPair.json"
+    path.write_text(json.dumps({**published, "privateKeyMultibase": fresh.secret_multibase()}))
+    result = _run(path)
+    assert result.returncode == 1
+    assert f"{path}:1: looks like a secret key property with a value" in result.stderr

@@ -5,10 +5,11 @@
 #   bash tests/interop/selftest.sh [--contexts DIR]
 # Needs `npm ci` in tests/interop first. Offline: no URL is ever fetched.
 # VERBOSE=1 prints each verifier's output; KEEP=1 keeps the temp folder.
-# The 1EdTech vector is read from shared/specs (SPECS=... to override).
+# The 1EdTech vector is read from the repository (tests/data/specs); if it is
+# missing, that is a failure.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-specs="${SPECS:-$here/../../../shared/specs}"
+specs="$here/../data/specs"
 ctx=()
 if [[ "${1:-}" == "--contexts" ]]; then ctx=(--contexts "$2"); fi
 tmp="$(mktemp -d)"
@@ -87,7 +88,7 @@ done
 # 2. the published 1EdTech vector; its key is an https URL with a fragment,
 #    so serve a controller document for https://example.edu/issuers/565049
 vec="$specs/test-vectors/ob-v3p0-eddsa-rdfc-2022"
-if [[ -f "$vec/signed.json" ]]; then
+if [[ -f "$vec/signed.json" && -f "$vec/keyPair.json" ]]; then
   tv="$tmp/tv"; mkdir -p "$tv/issuers"
   node --input-type=module -e "
     import {readFileSync, writeFileSync} from 'node:fs';
@@ -114,7 +115,7 @@ if [[ -f "$vec/signed.json" ]]; then
       fail verify-dcc.mjs "${vcommon[@]}" "$vec/signed.json"
   fi
 else
-  echo "skip: no 1EdTech vector at $vec"
+  fail=$((fail + 1)); echo "FAIL 1EdTech vector missing at $vec (see tests/data/specs/MANIFEST.md)"
 fi
 
 echo "$pass passed, $fail failed"
