@@ -726,6 +726,148 @@ def test_redirects_only_to_https_names():
             handler.redirect_request(Request(), None, 302, "Found", {}, target)
 
 
+# --- SSRF: addresses in every spelling, resolved names, redirects ------------------
+
+NUMERIC_HOSTS = ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0", "0x7f.1", "127.0.0.1.", "[::ffff:127.0.0.1]",
+                 "[::1]", "10.0.0.1", "169.254.169.254", "0251.0376.0251.0376", "1.2.3.4.5", "a.0x10"]
+
+
+@pytest.fixture
+def no_sockets(monkeypatch):
+    """Fails the test if anything resolves a name or opens a connection."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the test tried to open a socket or resolve a name: {args}")
+
+    for name in ("create_connection", "getaddrinfo", "gethostbyname"):
+        monkeypatch.setattr(socket, name, refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def fake_dns(monkeypatch, table: dict[str, list[str]]) -> list[tuple[str, int]]:
+    """getaddrinfo from *table*; the returned list records every connection attempt."""
+    import socket
+
+    from credpress.verify import fetch
+
+    connections: list[tuple[str, int]] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in table:
+            raise socket.gaierror(f"no such host {host}")
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+                for a in table[host]]
+
+    def open_tls(address, port, host, timeout, context):
+        connections.append((address, port))
+        raise AssertionError(f"connected to {address} for {host}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(fetch, "open_tls", open_tls)
+    return connections
+
+
+@pytest.mark.parametrize("host", NUMERIC_HOSTS)
+def test_numeric_hosts_refused_before_any_socket(host: str, no_sockets):
+    url = f"https://{host}/did.json"
+    assert "IP address" in network_url_problem(url)
+    with pytest.raises(FetchError, match="IP address"):
+        Resolver().fetch_json(url)  # the real network fetcher
+
+
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0"])
+def test_numeric_did_web_and_status_list_hosts_refused(host: str, no_sockets):
+    method = resolve_method(f"did:web:{host}#key-1", Resolver())
+    assert method.public_key is None and "is not a valid did:web DID" in method.error
+    url = f"https://{host}/status/1.json"
+    credential = {"issuer": DID, "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                                                      "statusListIndex": "3", "statusListCredential": url}}
+    status = verify(credential, Resolver()).check("status")
+    assert status.failed and f"cannot check the status list {url}: URL with an IP address refused" in status.message
+
+
+@pytest.mark.parametrize("addresses", [["127.0.0.1"], ["93.184.216.34", "10.1.2.3"], ["::1"], ["::ffff:7f00:1"],
+                                       ["100.64.0.1"], ["169.254.169.254"], ["0.0.0.0"], ["224.0.0.1"],
+                                       ["64:ff9b::a00:1"], ["2002:c0a8:101::1"], ["fe80::1"], ["240.0.0.1"]])
+def test_names_resolving_to_internal_addresses_are_refused(monkeypatch, addresses: list[str]):
+    connections = fake_dns(monkeypatch, {"internal.example": addresses})
+    with pytest.raises(FetchError, match="internal.example resolves to .*, refused: "):
+        Resolver().fetch_json("https://internal.example/did.json")
+    assert connections == []
+
+
+def test_did_web_and_status_list_names_resolving_inside_are_refused(monkeypatch):
+    connections = fake_dns(monkeypatch, {"evil.example": ["127.0.0.1"]})
+    method = resolve_method("did:web:evil.example#key-1", Resolver())
+    assert "evil.example resolves to 127.0.0.1, refused: 127.0.0.1 is a loopback address" in method.error
+    url = "https://evil.example/status/1.json"
+    credential = {"issuer": DID, "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                                                      "statusListIndex": "3", "statusListCredential": url}}
+    status = verify(credential, Resolver()).check("status")
+    assert status.failed and "evil.example resolves to 127.0.0.1, refused" in status.message
+    assert connections == []
+
+
+class FakeSocket:
+    """Plays one canned HTTP response to whoever connects."""
+
+    def __init__(self, response: bytes):
+        self.response, self.sent = response, b""
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += data
+
+    def makefile(self, mode: str):
+        import io
+
+        return io.BytesIO(self.response)
+
+    def close(self) -> None:
+        pass
+
+
+def test_connection_goes_to_the_checked_address_and_redirects_are_checked_again(monkeypatch):
+    from credpress.verify import fetch
+
+    fake_dns(monkeypatch, {"good.example": ["93.184.216.34"], "evil.example": ["10.0.0.7"]})
+    opened: list[tuple[str, int, str]] = []
+    sockets: list[FakeSocket] = []
+
+    def open_tls(address, port, host, timeout, context):
+        opened.append((address, port, host))
+        sockets.append(FakeSocket(b"HTTP/1.1 302 Found\r\nLocation: https://evil.example/did.json\r\n"
+                                  b"Content-Length: 0\r\n\r\n"))
+        return sockets[-1]
+
+    monkeypatch.setattr(fetch, "open_tls", open_tls)
+    with pytest.raises(FetchError, match="evil.example resolves to 10.0.0.7, refused: 10.0.0.7 is a private address"):
+        Resolver().fetch_json("https://good.example/did.json")
+    # one connection, to the address that was checked, with the name for TLS and Host
+    assert opened == [("93.184.216.34", 443, "good.example")]
+    assert b"\r\nHost: good.example\r\n" in sockets[0].sent
+
+
+def test_tls_is_verified_against_the_host_name_not_the_address(monkeypatch):
+    import socket
+
+    from credpress.verify import fetch
+
+    calls: list[Any] = []
+
+    class Context:
+        verify_mode, check_hostname, post_handshake_auth = 2, True, None  # ssl.CERT_REQUIRED
+
+        def wrap_socket(self, sock, server_hostname):
+            calls.append(("tls", server_hostname))
+            return sock
+
+    monkeypatch.setattr(socket, "create_connection", lambda address, timeout: calls.append(("tcp", address)) or "sock")
+    connection = fetch._PinnedHTTPSConnection("good.example", addresses=["93.184.216.34"], context=Context())
+    connection.connect()
+    assert calls == [("tcp", ("93.184.216.34", 443)), ("tls", "good.example")]
+
+
 # --- the command line --------------------------------------------------------------
 
 
