@@ -868,6 +868,98 @@ def test_tls_is_verified_against_the_host_name_not_the_address(monkeypatch):
     assert calls == [("tcp", ("93.184.216.34", 443)), ("tls", "good.example")]
 
 
+# --- documents: depth, size and I-JSON ---------------------------------------------
+
+
+def test_deep_json_in_a_folder_fails_alone(site: Site, tmp_path: Path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    good = [p for p in site.credentials() if recipient_name(site.load(p)) != REVOKED_LEARNER][:2]
+    for path in good:
+        shutil.copy(path, folder / path.name)
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (folder / "deep-object.json").write_text('{"a":' * 65 + "1" + "}" * 65)
+    results = {Path(r.source).name: r for r in verify_targets(find_targets([str(folder)]), site.resolver(), NOW)}
+    assert {name: r.status for name, r in results.items()} == {
+        "deep.json": "failed", "deep-object.json": "failed", **{p.name: "verified" for p in good}}
+    assert results["deep.json"].checks[0].message == "cannot load the credential: nested deeper than 64 levels"
+    # 64 levels is allowed (and then simply not a credential)
+    write_json(folder / "ok-depth.json", json.loads('{"a":' * 63 + "[1]" + "}" * 63))
+    assert "ok-depth.json" not in {Path(r.source).name
+                                   for r in verify_targets(find_targets([str(folder)]), site.resolver(), NOW)}
+
+
+def test_deep_fetched_documents_are_refused(tmp_path: Path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    resolver = Resolver([("https://a.example/", tmp_path)], offline=True, http_get=no_network)
+    with pytest.raises(FetchError, match="nested deeper than 64 levels"):
+        resolver.fetch_json("https://a.example/deep.json")
+    deep = lambda url, timeout, max_bytes: b'{"a":' * 10_000 + b"1" + b"}" * 10_000  # noqa: E731
+    with pytest.raises(FetchError, match="nested deeper than 64 levels"):
+        Resolver(http_get=deep).fetch_json("https://b.example/did.json")
+
+
+def test_depth_scan_ignores_brackets_in_strings():
+    from credpress.verify.jsondoc import load_json, nesting_depth
+
+    assert nesting_depth('{"a": "[[[[{{{{\\"[[[", "b": [1, {"c": "]]]"}]}') == 3
+    assert load_json('{"name": "' + "[" * 1000 + '"}') == {"name": "[" * 1000}
+
+
+def test_oversized_credential_file_fails_alone(tmp_path: Path):
+    from credpress.verify import fetch
+
+    (tmp_path / "big.json").write_bytes(b'{"a": "' + b"x" * fetch.MAX_BYTES + b'"}')
+    results = list(verify_targets(find_targets([str(tmp_path)]), Resolver(offline=True), NOW))
+    assert results[0].checks[0].message == f"cannot load the credential: larger than {fetch.MAX_BYTES} bytes"
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('{"id": "a", "id": "b"}', "duplicate member name 'id' (not I-JSON, RFC 7493 §2.3)"),
+    ('{"a": {"b": 1, "c": 2, "b": 1}}', "duplicate member name 'b'"),
+    ('{"a": NaN}', "NaN is not a JSON value"),
+    ('{"a": -Infinity}', "-Infinity is not a JSON value"),
+])
+def test_documents_must_be_i_json(tmp_path: Path, text: str, reason: str):
+    (tmp_path / "doc.json").write_text(text, "utf-8")
+    (tmp_path / "latin1.json").write_bytes('{"a": "é"}'.encode("latin-1"))
+    resolver = Resolver([("https://a.example/", tmp_path)], offline=True, http_get=no_network)
+    with pytest.raises(FetchError, match=re.escape(reason)):
+        resolver.fetch_json("https://a.example/doc.json")
+    with pytest.raises(FetchError, match=re.escape("not UTF-8, RFC 7493 §2.1")):
+        resolver.fetch_json("https://a.example/latin1.json")
+    result = next(verify_targets(find_targets([str(tmp_path / "doc.json")]), resolver, NOW))
+    assert result.status == "failed" and reason in result.checks[0].message
+
+
+def test_credential_with_duplicate_members_fails(site: Site, tmp_path: Path):
+    # Signed as it parses in Python (the last "name" wins); another parser keeps the first.
+    path = good_credential(site)
+    text = path.read_text("utf-8")
+    forged = tmp_path / "forged.json"
+    forged.write_text(text.replace('"name": ', '"name": "Forged", "name": ', 1), "utf-8")
+    assert json.loads(forged.read_text("utf-8")) == json.loads(text)  # Python alone would not see it
+    result = run(str(forged), *site_args(site))
+    assert result.exit_code == 1 and "duplicate member name 'name'" in result.stdout
+
+
+def test_did_document_and_status_list_with_duplicate_members_fail(site: Site, rich, tmp_path: Path):
+    did_text = (site.out / DID_PATH).read_text("utf-8")
+    write_json(tmp_path / "did" / DID_PATH, {})
+    (tmp_path / "did" / DID_PATH).write_text(did_text.replace('"id": ', '"id": "did:web:x", "id": ', 1), "utf-8")
+    resolver = site.resolver((BASE + "issuers/", tmp_path / "did" / "issuers"))
+    result = verify(rich, resolver)
+    assert "issuer-key" in failed_ids(result) and "duplicate member name 'id'" in result.check("issuer-key").message
+    status = rich["credentialStatus"]["statusListCredential"]
+    relative = status[len(BASE):]
+    list_text = (site.out / relative).read_text("utf-8")
+    write_json(tmp_path / "list" / relative, {})
+    (tmp_path / "list" / relative).write_text(list_text.replace('"id": ', '"id": "x", "id": ', 1), "utf-8")
+    resolver = site.resolver((BASE + relative.split("/")[0] + "/", tmp_path / "list" / relative.split("/")[0]))
+    result = verify(rich, resolver)
+    assert "duplicate member name 'id'" in result.check("status").message
+
+
 # --- the command line --------------------------------------------------------------
 
 

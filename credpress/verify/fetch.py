@@ -7,7 +7,7 @@ addresses in any spelling or localhost, no redirect to anything that would not
 itself be allowed, a timeout and a size limit. The host name is resolved here,
 every address it resolves to must be a public (global) one, and the connection
 goes to that checked address, not to a second lookup a DNS server could answer
-differently.
+differently. Documents must be I-JSON, nested at most 64 levels deep (:mod:`.jsondoc`).
 Every answer, failures included, is kept for the run, so 10,000 credentials cost
 one fetch of their DID document.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import json
 import re
 import socket
 import time
@@ -26,6 +25,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from .jsondoc import JsonDocumentError, load_json
 
 TIMEOUT_SECONDS = 10.0
 MAX_BYTES = 2_000_000
@@ -345,9 +346,9 @@ class Resolver:
                 raise FetchError(problem)
             data = self._http_get(url, self.timeout, self.max_bytes)
         try:
-            return json.loads(data)
-        except (UnicodeDecodeError, ValueError):
-            raise FetchError(f"{url} is not a JSON document") from None
+            return load_json(data)
+        except JsonDocumentError as exc:
+            raise FetchError(f"{url} is not a JSON document we accept ({exc})") from None
 
     def _mapped_file(self, url: str) -> Path | None:
         for prefix, folder in self.maps:
