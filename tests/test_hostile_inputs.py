@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 
 import markdown
 import pytest
@@ -80,3 +81,83 @@ def test_ordinary_markdown_renders_exactly_as_before():
     samples += ["[" * n + "x" + "]" * n + "(https://example.org/d)" for n in range(1, render.MAX_LINK_BRACKET_DEPTH)]
     for text in itertools.chain(samples):
         assert str(render.markdown_html(text)) == _plain_markdown(text), text
+
+
+# --- JSON-LD: the dropped-term and safe-mode checks expand a constant number of times
+
+CREDENTIAL = {
+    "@context": ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+    "id": "https://example.com/credentials/1",
+    "type": ["VerifiableCredential", "OpenBadgeCredential"],
+    "issuer": {"id": "https://example.edu/issuers/1", "type": ["Profile"], "name": "Example"},
+    "validFrom": "2010-01-01T00:00:00Z",
+    "name": "Badge",
+    "credentialSubject": {
+        "type": ["AchievementSubject"],
+        "achievement": {
+            "id": "https://example.com/achievements/1",
+            "type": ["Achievement"],
+            "criteria": {"narrative": "Done."},
+            "description": "A badge.",
+            "name": "Badge",
+        },
+    },
+}
+
+
+def _credential(evidence: int, **changes) -> dict:
+    import copy
+
+    document = copy.deepcopy(CREDENTIAL)
+    document["evidence"] = [
+        {"id": f"https://example.com/e/{i}", "type": ["Evidence"], "name": f"Work {i}"} for i in range(evidence)
+    ]
+    for where, value in changes.items():
+        target = document
+        *path, last = where.split("__")
+        for step in path:
+            target = target[int(step)] if step.isdigit() else target[step]
+        target[last] = value
+    return document
+
+
+@pytest.fixture
+def expansions(monkeypatch) -> list[int]:
+    from credpress.vc.processor import MemoProcessor
+
+    count = [0]
+    original = MemoProcessor.expand
+
+    def counting(self, *args, **kwargs):
+        count[0] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(MemoProcessor, "expand", counting)
+    return count
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"credentialSubject__nickname": "Ada"}, "JSON-LD would drop credentialSubject.nickname"),
+        ({"evidence__0__id": "foo bar"}, "evidence[0].id (relative @id reference 'foo bar')"),
+        ({"evidence__0__type": ["Evidence", "Sample"]}, "evidence[0].type (relative @type reference 'Sample')"),
+    ],
+)
+def test_refusing_a_document_costs_two_expansions_whatever_its_size(expansions, changes, message):
+    from credpress.errors import JsonLdError
+    from credpress.vc import jsonld
+
+    for size in (2, 50, 200):
+        expansions[0] = 0
+        with pytest.raises(JsonLdError, match=re.escape(message)):
+            jsonld.canonize(_credential(size, **changes))
+        # the old search re-expanded the document once per JSON path: ~4 * size + 30 times
+        assert expansions[0] == 2
+
+
+def test_a_sound_document_is_expanded_once(expansions):
+    from credpress.vc import jsonld
+
+    jsonld.canonize(_credential(50))
+    assert expansions[0] == 1

@@ -540,7 +540,8 @@ def test_unsupported_status_purpose_fails_closed(site: Site, rich, status_site):
 
 
 def test_unsupported_status_type_fails_closed(site: Site, rich):
-    status = {"id": BASE + "revocations#1", "type": "1EdTechRevocationList"}
+    # A full IRI: an undefined bare term would be a relative @type, refused when signing (safe mode)
+    status = {"id": BASE + "revocations#1", "type": "https://purl.imsglobal.org/spec/vcrl/v1p0/1EdTechRevocationList"}
     result = verify(resign({**rich, "credentialStatus": status}, site.key), site.resolver())
     assert failed_ids(result) == {"status"}
 
