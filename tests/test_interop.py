@@ -119,3 +119,57 @@ def test_key_rotation_as_seen_by_digital_bazaar(small_content, key_file, tmp_pat
     assert run(str(new_copy)).returncode == 0
     rejected = run("--expect-fail", str(wallet_copy))
     assert rejected.returncode == 0, rejected.stdout + rejected.stderr
+
+
+def test_what_digital_bazaar_rejects_in_safe_mode_credpress_rejects_too(example_site, tmp_path, monkeypatch):
+    """Signed by us with the canonicalizer's refusals switched off (as a careless
+    issuer would): Digital Bazaar's safe mode rejects each, and so must we."""
+    from click.testing import CliRunner
+    from conftest import fixed_key
+
+    from credpress.cli import main
+    from credpress.vc import cryptosuites, jsonld
+
+    revoked = _revoked_ids()
+    source = next(p for p in sorted((example_site / "credentials").glob("*.json")) if p.stem not in revoked)
+    good = {k: v for k, v in json.loads(source.read_text()).items() if k != "proof"}
+    method = good["issuer"]["id"] + "#key-1"
+    mutations = {
+        "evidence-id-space": (lambda c: c.update(evidence=[{"id": "foo bar", "type": ["Evidence"]}]),
+                              "evidence[0].id (relative @id reference 'foo bar')"),
+        "evidence-id-path": (lambda c: c.update(evidence=[{"id": "/relative", "type": ["Evidence"]}]),
+                             "evidence[0].id (relative @id reference '/relative')"),
+        "achievement-id": (lambda c: c["credentialSubject"]["achievement"].update(id="achievements/1"),
+                           "credentialSubject.achievement.id (relative @id reference 'achievements/1')"),
+        "relative-type": (lambda c: c["credentialSubject"]["achievement"].update(type=["Achievement", "Badge"]),
+                          "credentialSubject.achievement.type (relative @type reference 'Badge')"),
+        "undefined-term": (lambda c: c["credentialSubject"].update(nickname="Ada"),
+                           "JSON-LD would drop credentialSubject.nickname"),
+    }
+    with monkeypatch.context() as unchecked:
+        unchecked.setattr(jsonld, "dropped_terms", lambda *a, **k: [])
+        unchecked.setattr(jsonld, "safe_mode_problems", lambda *a, **k: [])
+        files = []
+        for name, (mutate, _) in mutations.items():
+            credential = json.loads(json.dumps(good))
+            mutate(credential)
+            signed = cryptosuites.sign_document(credential, fixed_key(), method, credential["validFrom"],
+                                                cryptosuites.CREDENTIAL_SUITES)
+            files.append(tmp_path / f"{name}.json")
+            files[-1].write_text(json.dumps(signed))
+
+    db = _run("verify-db.mjs", example_site, *files, expect_fail=True)
+    assert db.returncode == 0, db.stdout + db.stderr
+    lines = [json.loads(line) for line in db.stdout.splitlines() if line.startswith("{")]
+    assert [line["verified"] for line in lines] == [False] * len(files)
+    # vc.js checks evidence ids itself (a URL); everything else is jsonld.js safe mode
+    reasons = ["must be a URI", "must be a URI", *["Safe mode validation error"] * (len(files) - 2)]
+    assert [reason in line["error"] for line, reason in zip(lines, reasons)] == [True] * len(files), db.stdout
+
+    ours = CliRunner().invoke(main, ["verify", *map(str, files), "--map", f"{BASE_URL}={example_site}", "--offline",
+                                     "--now", "2027-01-15T00:00:00Z", "--json"])
+    assert ours.exit_code == 1, ours.output
+    for report, (name, (_, named)) in zip(json.loads(ours.stdout)["credentials"], mutations.items()):
+        proof = next(c for c in report["checks"] if c["id"] == "proof")
+        assert report["status"] == "failed" and proof["result"] == "failed", name
+        assert named in proof["message"], (name, proof["message"])

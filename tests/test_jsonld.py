@@ -75,3 +75,37 @@ def test_unknown_context_is_refused_not_fetched(url):
 def test_every_bundled_context_loads():
     for url in contexts.context_index():
         assert "@context" in contexts.document_loader(url)["document"]
+
+
+@pytest.mark.parametrize(
+    "change, named",
+    [
+        (lambda d: d.update(evidence=[{"id": "foo bar", "type": ["Evidence"]}]),
+         "evidence[0].id (relative @id reference 'foo bar')"),
+        (lambda d: d.update(evidence=[{"id": "/relative", "type": ["Evidence"]}]),
+         "evidence[0].id (relative @id reference '/relative')"),
+        (lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement", "Relative"]),
+         "credentialSubject.achievement.type (relative @type reference 'Relative')"),
+        (lambda d: d.update(issuer="issuers/565049"), "issuer (relative @id reference 'issuers/565049')"),
+        (lambda d: d.update({"_:b0": "x"}), "_:b0 (blank node predicate '_:b0')"),
+        (lambda d: d.update(name={"@value": "Badge", "@language": "en us"}), "invalid @language value 'en us'"),
+    ],
+)
+def test_what_jsonld_js_safe_mode_refuses_is_refused_and_named(change, named):
+    # Digital Bazaar canonizes with safe: true; pyld would leave these out of the
+    # N-Quads (or resolve them against a made-up base) without a word.
+    document = json.loads((SPECS / "test-vectors/ob-v3p0-eddsa-rdfc-2022/unsigned.json").read_text())
+    change(document)
+    with pytest.raises(JsonLdError, match="JSON-LD safe mode refuses") as caught:
+        jsonld.canonize(document)
+    assert named in str(caught.value)
+
+
+def test_safe_mode_problems_are_listed_in_document_order():
+    document = json.loads((SPECS / "test-vectors/ob-v3p0-eddsa-rdfc-2022/unsigned.json").read_text())
+    document["credentialSubject"]["id"] = "learner 1"
+    document["evidence"] = [{"id": "https://example.org/e", "type": ["Evidence"]}, {"id": "e 2", "type": ["Evidence"]}]
+    assert jsonld.safe_mode_problems(document) == [
+        "credentialSubject.id (relative @id reference 'learner 1')",
+        "evidence[1].id (relative @id reference 'e 2')",
+    ]

@@ -27,7 +27,8 @@ def _canon_or_error(document):
 
 def _unpatched_or_error(document):
     try:
-        expanded_ok = not jsonld.dropped_terms(document)
+        # canonize refuses dropped terms and what jsonld.js safe mode refuses
+        expanded_ok = not jsonld.dropped_terms(document) and not jsonld.safe_mode_problems(document)
     except Exception as exc:
         return type(exc).__name__
     return _unpatched_canon(document) if expanded_ok else "JsonLdError"

@@ -541,7 +541,8 @@ def test_unsupported_status_purpose_fails_closed(site: Site, rich, status_site):
 
 
 def test_unsupported_status_type_fails_closed(site: Site, rich):
-    status = {"id": BASE + "revocations#1", "type": "1EdTechRevocationList"}
+    # A full IRI: an undefined bare term would be a relative @type, refused when signing (safe mode)
+    status = {"id": BASE + "revocations#1", "type": "https://purl.imsglobal.org/spec/vcrl/v1p0/1EdTechRevocationList"}
     result = verify(resign({**rich, "credentialStatus": status}, site.key), site.resolver())
     assert failed_ids(result) == {"status"}
 
@@ -725,6 +726,240 @@ def test_redirects_only_to_https_names():
     for target in ("http://example.org/did.json", "https://10.0.0.1/did.json"):
         with pytest.raises(FetchError, match="redirect from https://example.org/did.json refused"):
             handler.redirect_request(Request(), None, 302, "Found", {}, target)
+
+
+# --- SSRF: addresses in every spelling, resolved names, redirects ------------------
+
+NUMERIC_HOSTS = ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0", "0x7f.1", "127.0.0.1.", "[::ffff:127.0.0.1]",
+                 "[::1]", "10.0.0.1", "169.254.169.254", "0251.0376.0251.0376", "1.2.3.4.5", "a.0x10"]
+
+
+@pytest.fixture
+def no_sockets(monkeypatch):
+    """Fails the test if anything resolves a name or opens a connection."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the test tried to open a socket or resolve a name: {args}")
+
+    for name in ("create_connection", "getaddrinfo", "gethostbyname"):
+        monkeypatch.setattr(socket, name, refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def fake_dns(monkeypatch, table: dict[str, list[str]]) -> list[tuple[str, int]]:
+    """getaddrinfo from *table*; the returned list records every connection attempt."""
+    import socket
+
+    from credpress.verify import fetch
+
+    connections: list[tuple[str, int]] = []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in table:
+            raise socket.gaierror(f"no such host {host}")
+        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
+                for a in table[host]]
+
+    def open_tls(address, port, host, timeout, context):
+        connections.append((address, port))
+        raise AssertionError(f"connected to {address} for {host}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(fetch, "open_tls", open_tls)
+    return connections
+
+
+@pytest.mark.parametrize("host", NUMERIC_HOSTS)
+def test_numeric_hosts_refused_before_any_socket(host: str, no_sockets):
+    url = f"https://{host}/did.json"
+    assert "IP address" in network_url_problem(url)
+    with pytest.raises(FetchError, match="IP address"):
+        Resolver().fetch_json(url)  # the real network fetcher
+
+
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0"])
+def test_numeric_did_web_and_status_list_hosts_refused(host: str, no_sockets):
+    method = resolve_method(f"did:web:{host}#key-1", Resolver())
+    assert method.public_key is None and "is not a valid did:web DID" in method.error
+    url = f"https://{host}/status/1.json"
+    credential = {"issuer": DID, "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                                                      "statusListIndex": "3", "statusListCredential": url}}
+    status = verify(credential, Resolver()).check("status")
+    assert status.failed and f"cannot check the status list {url}: URL with an IP address refused" in status.message
+
+
+@pytest.mark.parametrize("addresses", [["127.0.0.1"], ["93.184.216.34", "10.1.2.3"], ["::1"], ["::ffff:7f00:1"],
+                                       ["100.64.0.1"], ["169.254.169.254"], ["0.0.0.0"], ["224.0.0.1"],
+                                       ["64:ff9b::a00:1"], ["2002:c0a8:101::1"], ["fe80::1"], ["240.0.0.1"]])
+def test_names_resolving_to_internal_addresses_are_refused(monkeypatch, addresses: list[str]):
+    connections = fake_dns(monkeypatch, {"internal.example": addresses})
+    with pytest.raises(FetchError, match="internal.example resolves to .*, refused: "):
+        Resolver().fetch_json("https://internal.example/did.json")
+    assert connections == []
+
+
+def test_did_web_and_status_list_names_resolving_inside_are_refused(monkeypatch):
+    connections = fake_dns(monkeypatch, {"evil.example": ["127.0.0.1"]})
+    method = resolve_method("did:web:evil.example#key-1", Resolver())
+    assert "evil.example resolves to 127.0.0.1, refused: 127.0.0.1 is a loopback address" in method.error
+    url = "https://evil.example/status/1.json"
+    credential = {"issuer": DID, "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                                                      "statusListIndex": "3", "statusListCredential": url}}
+    status = verify(credential, Resolver()).check("status")
+    assert status.failed and "evil.example resolves to 127.0.0.1, refused" in status.message
+    assert connections == []
+
+
+class FakeSocket:
+    """Plays one canned HTTP response to whoever connects."""
+
+    def __init__(self, response: bytes):
+        self.response, self.sent = response, b""
+
+    def sendall(self, data: bytes) -> None:
+        self.sent += data
+
+    def makefile(self, mode: str):
+        import io
+
+        return io.BytesIO(self.response)
+
+    def close(self) -> None:
+        pass
+
+
+def test_connection_goes_to_the_checked_address_and_redirects_are_checked_again(monkeypatch):
+    from credpress.verify import fetch
+
+    fake_dns(monkeypatch, {"good.example": ["93.184.216.34"], "evil.example": ["10.0.0.7"]})
+    opened: list[tuple[str, int, str]] = []
+    sockets: list[FakeSocket] = []
+
+    def open_tls(address, port, host, timeout, context):
+        opened.append((address, port, host))
+        sockets.append(FakeSocket(b"HTTP/1.1 302 Found\r\nLocation: https://evil.example/did.json\r\n"
+                                  b"Content-Length: 0\r\n\r\n"))
+        return sockets[-1]
+
+    monkeypatch.setattr(fetch, "open_tls", open_tls)
+    with pytest.raises(FetchError, match="evil.example resolves to 10.0.0.7, refused: 10.0.0.7 is a private address"):
+        Resolver().fetch_json("https://good.example/did.json")
+    # one connection, to the address that was checked, with the name for TLS and Host
+    assert opened == [("93.184.216.34", 443, "good.example")]
+    assert b"\r\nHost: good.example\r\n" in sockets[0].sent
+
+
+def test_tls_is_verified_against_the_host_name_not_the_address(monkeypatch):
+    import socket
+
+    from credpress.verify import fetch
+
+    calls: list[Any] = []
+
+    class Context:
+        verify_mode, check_hostname, post_handshake_auth = 2, True, None  # ssl.CERT_REQUIRED
+
+        def wrap_socket(self, sock, server_hostname):
+            calls.append(("tls", server_hostname))
+            return sock
+
+    monkeypatch.setattr(socket, "create_connection", lambda address, timeout: calls.append(("tcp", address)) or "sock")
+    connection = fetch._PinnedHTTPSConnection("good.example", addresses=["93.184.216.34"], context=Context())
+    connection.connect()
+    assert calls == [("tcp", ("93.184.216.34", 443)), ("tls", "good.example")]
+
+
+# --- documents: depth, size and I-JSON ---------------------------------------------
+
+
+def test_deep_json_in_a_folder_fails_alone(site: Site, tmp_path: Path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    good = [p for p in site.credentials() if recipient_name(site.load(p)) != REVOKED_LEARNER][:2]
+    for path in good:
+        shutil.copy(path, folder / path.name)
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (folder / "deep-object.json").write_text('{"a":' * 65 + "1" + "}" * 65)
+    results = {Path(r.source).name: r for r in verify_targets(find_targets([str(folder)]), site.resolver(), NOW)}
+    assert {name: r.status for name, r in results.items()} == {
+        "deep.json": "failed", "deep-object.json": "failed", **{p.name: "verified" for p in good}}
+    assert results["deep.json"].checks[0].message == "cannot load the credential: nested deeper than 64 levels"
+    # 64 levels is allowed (and then simply not a credential)
+    write_json(folder / "ok-depth.json", json.loads('{"a":' * 63 + "[1]" + "}" * 63))
+    assert "ok-depth.json" not in {Path(r.source).name
+                                   for r in verify_targets(find_targets([str(folder)]), site.resolver(), NOW)}
+
+
+def test_deep_fetched_documents_are_refused(tmp_path: Path):
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    resolver = Resolver([("https://a.example/", tmp_path)], offline=True, http_get=no_network)
+    with pytest.raises(FetchError, match="nested deeper than 64 levels"):
+        resolver.fetch_json("https://a.example/deep.json")
+    deep = lambda url, timeout, max_bytes: b'{"a":' * 10_000 + b"1" + b"}" * 10_000  # noqa: E731
+    with pytest.raises(FetchError, match="nested deeper than 64 levels"):
+        Resolver(http_get=deep).fetch_json("https://b.example/did.json")
+
+
+def test_depth_scan_ignores_brackets_in_strings():
+    from credpress.verify.jsondoc import load_json, nesting_depth
+
+    assert nesting_depth('{"a": "[[[[{{{{\\"[[[", "b": [1, {"c": "]]]"}]}') == 3
+    assert load_json('{"name": "' + "[" * 1000 + '"}') == {"name": "[" * 1000}
+
+
+def test_oversized_credential_file_fails_alone(tmp_path: Path):
+    from credpress.verify import fetch
+
+    (tmp_path / "big.json").write_bytes(b'{"a": "' + b"x" * fetch.MAX_BYTES + b'"}')
+    results = list(verify_targets(find_targets([str(tmp_path)]), Resolver(offline=True), NOW))
+    assert results[0].checks[0].message == f"cannot load the credential: larger than {fetch.MAX_BYTES} bytes"
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('{"id": "a", "id": "b"}', "duplicate member name 'id' (not I-JSON, RFC 7493 §2.3)"),
+    ('{"a": {"b": 1, "c": 2, "b": 1}}', "duplicate member name 'b'"),
+    ('{"a": NaN}', "NaN is not a JSON value"),
+    ('{"a": -Infinity}', "-Infinity is not a JSON value"),
+])
+def test_documents_must_be_i_json(tmp_path: Path, text: str, reason: str):
+    (tmp_path / "doc.json").write_text(text, "utf-8")
+    (tmp_path / "latin1.json").write_bytes('{"a": "é"}'.encode("latin-1"))
+    resolver = Resolver([("https://a.example/", tmp_path)], offline=True, http_get=no_network)
+    with pytest.raises(FetchError, match=re.escape(reason)):
+        resolver.fetch_json("https://a.example/doc.json")
+    with pytest.raises(FetchError, match=re.escape("not UTF-8, RFC 7493 §2.1")):
+        resolver.fetch_json("https://a.example/latin1.json")
+    result = next(verify_targets(find_targets([str(tmp_path / "doc.json")]), resolver, NOW))
+    assert result.status == "failed" and reason in result.checks[0].message
+
+
+def test_credential_with_duplicate_members_fails(site: Site, tmp_path: Path):
+    # Signed as it parses in Python (the last "name" wins); another parser keeps the first.
+    path = good_credential(site)
+    text = path.read_text("utf-8")
+    forged = tmp_path / "forged.json"
+    forged.write_text(text.replace('"name": ', '"name": "Forged", "name": ', 1), "utf-8")
+    assert json.loads(forged.read_text("utf-8")) == json.loads(text)  # Python alone would not see it
+    result = run(str(forged), *site_args(site))
+    assert result.exit_code == 1 and "duplicate member name 'name'" in result.stdout
+
+
+def test_did_document_and_status_list_with_duplicate_members_fail(site: Site, rich, tmp_path: Path):
+    did_text = (site.out / DID_PATH).read_text("utf-8")
+    write_json(tmp_path / "did" / DID_PATH, {})
+    (tmp_path / "did" / DID_PATH).write_text(did_text.replace('"id": ', '"id": "did:web:x", "id": ', 1), "utf-8")
+    resolver = site.resolver((BASE + "issuers/", tmp_path / "did" / "issuers"))
+    result = verify(rich, resolver)
+    assert "issuer-key" in failed_ids(result) and "duplicate member name 'id'" in result.check("issuer-key").message
+    status = rich["credentialStatus"]["statusListCredential"]
+    relative = status[len(BASE):]
+    list_text = (site.out / relative).read_text("utf-8")
+    write_json(tmp_path / "list" / relative, {})
+    (tmp_path / "list" / relative).write_text(list_text.replace('"id": ', '"id": "x", "id": ', 1), "utf-8")
+    resolver = site.resolver((BASE + relative.split("/")[0] + "/", tmp_path / "list" / relative.split("/")[0]))
+    result = verify(rich, resolver)
+    assert "duplicate member name 'id'" in result.check("status").message
 
 
 # --- the command line --------------------------------------------------------------

@@ -10,6 +10,7 @@ are errors. Markdown from YAML is rendered, then cleaned by a real sanitizer
 from __future__ import annotations
 
 import json
+import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,43 @@ class _RawHtmlAsText(_markdown.Extension):
         md.inlinePatterns.deregister("html")
 
 
+# Link text may nest brackets ("[a [b] c](url)"); deeper than this is not a link.
+MAX_LINK_BRACKET_DEPTH = 32
+
+
+def _bounded_link_text(self: Any, data: str, index: int) -> tuple[str, int, bool]:
+    """Python-Markdown's ``LinkInlineProcessor.getText``, giving up past the depth limit.
+
+    The original scans to the end of the text for the ``]`` that closes each ``[``,
+    so a run of n unclosed ``[`` costs n²/2 steps (5,000 of them: seconds). With
+    the depth bounded, a position is scanned only from the innermost
+    MAX_LINK_BRACKET_DEPTH open brackets: linear time. Text that nests less
+    renders exactly as before; deeper brackets stay literal text.
+    """
+    depth = 1
+    end = index
+    for end in range(index, len(data)):
+        c = data[end]
+        if c == "]":
+            depth -= 1
+            if depth == 0:
+                return data[index:end], end + 1, True
+        elif c == "[":
+            depth += 1
+            if depth > MAX_LINK_BRACKET_DEPTH:
+                break
+    return data[index:end], end + 1, False
+
+
+class _BoundedLinkText(_markdown.Extension):
+    """Links, images and references with :func:`_bounded_link_text`."""
+
+    def extendMarkdown(self, md: _markdown.Markdown) -> None:
+        for processor in md.inlinePatterns:
+            if isinstance(processor, _markdown.inlinepatterns.LinkInlineProcessor):
+                processor.getText = types.MethodType(_bounded_link_text, processor)  # type: ignore[method-assign]
+
+
 @lru_cache(maxsize=2048)
 def markdown_html(text: str | None) -> Markup:
     """Markdown → HTML, sanitized: only harmless tags, only http(s)/mailto links."""
@@ -69,7 +107,9 @@ def markdown_html(text: str | None) -> Markup:
         return Markup("")
     # Markdown treats raw HTML as text (so it shows as text), then the sanitizer
     # cleans what Markdown made.
-    html = _markdown.markdown(text, extensions=["sane_lists", _RawHtmlAsText()], output_format="html")
+    html = _markdown.markdown(
+        text, extensions=["sane_lists", _RawHtmlAsText(), _BoundedLinkText()], output_format="html"
+    )
     clean = nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

@@ -3,15 +3,21 @@
 A :class:`Resolver` turns a URL into a parsed JSON document. ``--map PREFIX=DIR``
 serves URLs under PREFIX from files in DIR (a built site), ``offline`` forbids
 everything else, and otherwise only plain https is fetched: no http, no IP
-addresses or localhost, no redirect to anything that would not itself be
-allowed, a timeout and a size limit. Every answer, failures included, is kept
-for the run, so 10,000 credentials cost one fetch of their DID document.
+addresses in any spelling or localhost, no redirect to anything that would not
+itself be allowed, a timeout and a size limit. The host name is resolved here,
+every address it resolves to must be a public (global) one, and the connection
+goes to that checked address, not to a second lookup a DNS server could answer
+differently. Documents must be I-JSON, nested at most 64 levels deep (:mod:`.jsondoc`).
+Every answer, failures included, is kept for the run, so 10,000 credentials cost
+one fetch of their DID document.
 """
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
-import json
+import re
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +25,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from .jsondoc import JsonDocumentError, load_json
 
 TIMEOUT_SECONDS = 10.0
 MAX_BYTES = 2_000_000
@@ -35,25 +43,184 @@ def normalise_prefix(prefix: str) -> str:
     return prefix if prefix.endswith("/") else prefix + "/"
 
 
+# A host name: LDH labels (RFC 1123 §2.1) after IDNA, nothing a resolver or a URL
+# parser could read as something else (no %, no brackets, no trailing junk).
+_HOST_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
+_NUMERIC_PART = re.compile(r"0[xX][0-9a-fA-F]*|[0-9]+")
+
+
+def legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address *host* denotes to ``inet_aton`` (and browsers), if any.
+
+    ``inet_aton`` (POSIX; the WHATWG URL Standard's IPv4 parser follows it) reads
+    one to four dot-separated parts, each decimal, octal with a leading ``0`` or
+    hex with ``0x``; the last part fills the remaining bytes. So ``127.1``,
+    ``2130706433``, ``0x7f000001``, ``0177.0.0.1`` and ``0`` are all addresses.
+    A host whose last label is numeric is treated as an address even when it is
+    not a valid one (WHATWG URL §3.5 "ends in a number"): it is never a name.
+    """
+    parts = host.split(".")
+    if parts and parts[-1] == "":
+        parts = parts[:-1]
+    if not parts or not _NUMERIC_PART.fullmatch(parts[-1]):
+        return None
+    values = []
+    for part in parts:
+        if not _NUMERIC_PART.fullmatch(part):
+            return ipaddress.IPv4Address(0)  # "ends in a number" but not an address: refuse like one
+        if part[:2].lower() == "0x":
+            values.append(int(part[2:] or "0", 16))
+        elif len(part) > 1 and part.startswith("0"):
+            values.append(int(part, 8) if set(part) <= set("01234567") else -1)
+        else:
+            values.append(int(part))
+    if len(values) > 4 or any(v < 0 for v in values):
+        return ipaddress.IPv4Address(0)
+    *head, last = values
+    if any(v > 255 for v in head) or last >= 256 ** (4 - len(head)):
+        return ipaddress.IPv4Address(0)
+    number = last
+    for position, value in enumerate(head):
+        number += value << (8 * (3 - position))
+    return ipaddress.IPv4Address(number)
+
+
+def address_problem(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
+    """Why the verifier must not connect to *address* (None for a public unicast address).
+
+    Refused: loopback, private (RFC 1918, fc00::/7), link-local, multicast,
+    reserved, unspecified, shared address space 100.64/10 (RFC 6598) and every
+    other special-purpose block of the IANA registries (``is_global`` is false);
+    an IPv6 address that embeds an IPv4 one (mapped ::ffff:0:0/96, NAT64
+    64:ff9b::/96 (RFC 6052), 6to4 2002::/16, Teredo) is judged by that address.
+    """
+    embedded: ipaddress.IPv4Address | None = None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            embedded = address.ipv4_mapped
+        elif address in _NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        elif address.sixtofour is not None:
+            embedded = address.sixtofour
+        elif address.teredo is not None:
+            embedded = address.teredo[1]
+    if embedded is not None:
+        inner = address_problem(embedded)
+        return f"{address} embeds {embedded}: {inner}" if inner else None
+    for flag in ("loopback", "private", "link_local", "multicast", "reserved", "unspecified"):
+        if getattr(address, "is_" + flag):
+            return f"{address} is a {flag.replace('_', '-')} address"
+    if not address.is_global:
+        return f"{address} is not a public address"
+    return None
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
 def network_url_problem(url: str) -> str | None:
-    """Why *url* may not be fetched from the network (None when it may)."""
+    """Why *url* may not be fetched from the network (None when it may).
+
+    Checks the URL alone; the addresses its host resolves to are checked when
+    connecting (:func:`resolve_host`).
+    """
     parts = urlsplit(url)
     if parts.scheme != "https":
         return f"only https URLs are fetched, not {url}"
     if parts.username or parts.password:
         return f"URL with a user name or password refused: {url}"
+    try:
+        parts.port  # noqa: B018 -- raises ValueError for a port that is not a number
+    except ValueError:
+        return f"URL with an invalid port refused: {url}"
     host = (parts.hostname or "").rstrip(".")
     if not host:
         return f"URL has no host: {url}"
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
+    if ":" in host or legacy_ipv4(host) is not None:
         return f"URL with an IP address refused (a name is required): {url}"
-    if host == "localhost" or host.endswith(".localhost"):
+    try:
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return f"URL host is not a valid name: {url}"
+    if not _HOST_NAME.fullmatch(ascii_host):
+        return f"URL host is not a valid name: {url}"
+    if ascii_host == "localhost" or ascii_host.endswith(".localhost"):
         return f"URL on localhost refused: {url}"
     return None
+
+
+def resolve_host(host: str, port: int) -> list[str]:
+    """The addresses to connect to for *host*: every one it resolves to, all checked.
+
+    FetchError if it does not resolve or if any address is not public: a name
+    with one private address among public ones could still be steered to it.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}") from None
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+    if not addresses:
+        raise FetchError(f"cannot resolve {host}: no addresses")
+    for text in addresses:
+        try:
+            address = ipaddress.ip_address(text.split("%", 1)[0])
+        except ValueError:
+            raise FetchError(f"{host} resolves to {text!r}, which is not an IP address") from None
+        problem = address_problem(address)
+        if problem:
+            raise FetchError(f"{host} resolves to {address}, refused: {problem}")
+    return addresses
+
+
+def open_tls(address: str, port: int, host: str, timeout: float | None, context: Any) -> Any:
+    """A TLS socket to the checked *address*, verified as *host* (SNI and certificate)."""
+    sock = socket.create_connection((address, port), timeout)
+    try:
+        return context.wrap_socket(sock, server_hostname=host)
+    except BaseException:
+        sock.close()
+        raise
+
+
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to addresses resolved and checked beforehand, never to a fresh lookup.
+
+    The host name stays the connection's ``host``: it is the Host header, the TLS
+    server name and the name the certificate must match.
+    """
+
+    def __init__(self, host: str, *, addresses: list[str], **kwargs: Any):
+        super().__init__(host, **kwargs)
+        self._addresses = addresses
+
+    def connect(self) -> None:
+        """Connect to the first checked address that answers."""
+        error: OSError | None = None
+        for address in self._addresses:
+            try:
+                self.sock = open_tls(address, self.port, self.host, self.timeout, self._context)  # type: ignore[attr-defined]
+                return
+            except OSError as exc:
+                error = exc
+        raise error or OSError(f"cannot connect to {self.host}")
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    """Resolves and checks the host of every request, redirects included."""
+
+    def https_open(self, req: urllib.request.Request) -> Any:
+        """Open *req* over a connection pinned to its host's checked addresses."""
+        problem = network_url_problem(req.full_url)
+        if problem:
+            raise FetchError(problem)
+        parts = urlsplit(req.full_url)
+        addresses = resolve_host(parts.hostname or "", parts.port or 443)
+
+        def connection(host: str, **kwargs: Any) -> _PinnedHTTPSConnection:
+            return _PinnedHTTPSConnection(host, addresses=addresses, **kwargs)
+
+        return self.do_open(connection, req, context=self._context)  # type: ignore[attr-defined]
 
 
 class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
@@ -68,11 +235,25 @@ class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
+def _opener() -> urllib.request.OpenerDirector:
+    # Only these handlers: https (pinned), redirects, HTTP errors. No proxy from the
+    # environment (a proxy would do its own lookup), no http:, file:, ftp: or data:.
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        _PinnedHTTPSHandler(),
+        _HttpsOnlyRedirects(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        urllib.request.UnknownHandler(),
+    ):
+        opener.add_handler(handler)
+    return opener
+
+
 def _https_get(url: str, timeout: float, max_bytes: int) -> bytes:
-    opener = urllib.request.build_opener(_HttpsOnlyRedirects())
     request = urllib.request.Request(url, headers={"Accept": ACCEPT, "User-Agent": "credpress-verify"})
     try:
-        with opener.open(request, timeout=timeout) as response:
+        with _opener().open(request, timeout=timeout) as response:
             final = response.geturl()
             problem = network_url_problem(final)
             if problem:
@@ -82,9 +263,12 @@ def _https_get(url: str, timeout: float, max_bytes: int) -> bytes:
         raise
     except urllib.error.HTTPError as exc:
         raise FetchError(f"{url} answered HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise FetchError(f"cannot fetch {url}: {reason}") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, FetchError):
+            raise exc.reason from None
+        raise FetchError(f"cannot fetch {url}: {exc.reason}") from None
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        raise FetchError(f"cannot fetch {url}: {exc}") from None
 
 
 def read_limited(response: Any, url: str, timeout: float, max_bytes: int) -> bytes:
@@ -162,9 +346,9 @@ class Resolver:
                 raise FetchError(problem)
             data = self._http_get(url, self.timeout, self.max_bytes)
         try:
-            return json.loads(data)
-        except (UnicodeDecodeError, ValueError):
-            raise FetchError(f"{url} is not a JSON document") from None
+            return load_json(data)
+        except JsonDocumentError as exc:
+            raise FetchError(f"{url} is not a JSON document we accept ({exc})") from None
 
     def _mapped_file(self, url: str) -> Path | None:
         for prefix, folder in self.maps:

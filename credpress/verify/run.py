@@ -15,7 +15,6 @@ are fetched once per run, not once per worker.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -25,7 +24,8 @@ from typing import Any
 
 from ..workers import map_indices
 from .checks import FAILED, Check, VerificationResult, types_of, verify_credential
-from .fetch import FetchError, Resolver
+from .fetch import MAX_BYTES, FetchError, Resolver
+from .jsondoc import JsonDocumentError, load_json
 
 
 class TargetError(ValueError):
@@ -78,21 +78,34 @@ def _is_credential(document: Any) -> bool:
 def verify_target(
     target: Target, resolver: Resolver, now: datetime, recipient: str | None
 ) -> VerificationResult | None:
-    """Load and verify one target; None for a non-credential found in a folder. Never raises."""
+    """Load and verify one target; None for a non-credential found in a folder. Never raises.
+
+    A file is read like a fetched document (:func:`.jsondoc.load_json`): at most
+    ``MAX_BYTES``, I-JSON, nested at most 64 levels, so one hostile file gives a
+    failed result for itself and every other file is still verified.
+    """
     try:
         if target.url is not None:
             document = resolver.fetch_json(target.url)
         else:
-            document = json.loads(target.path.read_bytes())  # type: ignore[union-attr]
-    except json.JSONDecodeError as exc:
-        return _load_failure(target, f"not valid JSON ({exc.msg}, line {exc.lineno})")
+            document = _read_credential_file(target.path)  # type: ignore[arg-type]
     except OSError as exc:
         return _load_failure(target, exc.strerror or str(exc))
-    except (ValueError, FetchError) as exc:
+    except (ValueError, FetchError) as exc:  # JsonDocumentError is a ValueError
         return _load_failure(target, str(exc))
+    except RecursionError:  # load_json bounds depth; this is the last line of defence
+        return _load_failure(target, "nested too deeply")
     if target.walked and not _is_credential(document):
         return None
     return verify_credential(document, resolver, now, recipient, target.source)
+
+
+def _read_credential_file(path: Path) -> Any:
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise JsonDocumentError(f"larger than {MAX_BYTES} bytes")
+    return load_json(data)
 
 
 def _load_failure(target: Target, reason: str) -> VerificationResult:
