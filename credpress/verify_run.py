@@ -85,6 +85,8 @@ def verify_target(target: Target, resolver: Resolver, now: datetime, recipient: 
         return _load_failure(target, exc.strerror or str(exc))
     except (ValueError, FetchError) as exc:
         return _load_failure(target, str(exc))
+    except RecursionError:  # json.loads on hostile nesting: a verdict, never a traceback
+        return _load_failure(target, "the JSON is nested too deeply")
     if target.walked and not _is_credential(document):
         return None
     return verify_credential(document, resolver, now, recipient, target.source)

@@ -869,3 +869,22 @@ def test_digital_bazaar_fixture_site_with_status_list(tmp_path: Path):
     result = run(str(tmp_path / "credentials"), "--map", f"https://example.test/={tmp_path}", "--offline", "--json")
     statuses = {Path(c["source"]).name: c["status"] for c in json.loads(result.stdout)["credentials"]}
     assert statuses == {"x.json": "verified", "active.json": "verified", "revoked.json": "revoked"}
+
+
+def test_cli_deeply_nested_json_is_a_verdict_not_a_crash(tmp_path: Path):
+    (tmp_path / "deep.json").write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "utf-8")
+    result = run(str(tmp_path / "deep.json"), "--offline")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # sys.exit(1), not a traceback
+    assert "✗ load: cannot load the credential: the JSON is nested too deeply" in result.stdout
+
+
+def test_multibase_values_are_bounded_before_decoding():
+    from credpress import multibase
+
+    with pytest.raises(ValueError, match="longer than 128"):
+        multibase.decode_signature("z" + "2" * 1_000_000)
+    with pytest.raises(ValueError, match="longer than 128"):
+        multibase.decode_public_key("z" + "2" * 1_000_000)
+    key = keys.generate()  # real values are far below the bound
+    assert len(multibase.decode_public_key(key.public_multibase)) == 32
+    assert len(multibase.decode_signature("z" + multibase.b58encode(key.sign(b"x")))) == 64
