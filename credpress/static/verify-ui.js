@@ -2,7 +2,7 @@
 // load; the verify page checks what a visitor pastes, drops or links to.
 // The checks themselves live in verify.js; this file only wires and renders.
 // Everything is built with textContent: credentials are untrusted input.
-import { formatDate, recipientName, verifyCredentialText, verifyCredentialUrl, verifyFileBytes } from "./verify.js";
+import { formatDate, recipientName, verifyCredentialText, verifyCredentialUrl, verifyFile } from "./verify.js";
 
 const MARKS = { ok: "✓", verified: "✓", failed: "✕", revoked: "✕", expired: "!", unsupported: "?", pending: "…" };
 const PENDING = {
@@ -114,7 +114,7 @@ if (section && form) {
     show(section, await work, { withClaims: true });
     section.scrollIntoView({ block: "nearest", behavior: "smooth" });
   };
-  const fromFile = async (file) => file && run(verifyFileBytes(new Uint8Array(await file.arrayBuffer()), options));
+  const fromFile = (file) => file && run(verifyFile(file, options));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

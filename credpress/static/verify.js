@@ -15,11 +15,22 @@
 // Every entry point resolves to a result object and never throws:
 //   {state, headline, summary, checks: [{id, ok, status, label, detail}], credential, ms}
 // state / check.status: "verified"|"ok", "failed", "revoked", "expired", "unsupported".
+//
+// Everything it reads is bounded before it is decoded: multibase strings, JSON
+// text and files, downloads, decompressed status lists and JSON nesting depth.
 
 const JCS_SUITE = "eddsa-jcs-2022";
 const OB_BAKED_NS = "https://purl.imsglobal.org/ob/v3p0";
 const MIN_STATUS_BITS = 131072; // Bitstring Status List §4: shorter lists are an error (herd privacy)
 const FETCH_TIMEOUT_MS = 8000;
+// An Ed25519 signature is 88 base58 characters and a Multikey 48: anything much
+// longer is refused before decoding (base58 decoding takes time quadratic in length).
+export const MAX_MULTIBASE_CHARS = 128;
+export const MAX_JSON_CHARS = 2_000_000; // pasted or extracted JSON (credpress verify: 2 MB)
+export const MAX_DOWNLOAD_BYTES = 2_000_000; // credentials, DID documents, status lists
+export const MAX_FILE_BYTES = 8_000_000; // a dropped file: a baked badge image is larger than its JSON
+export const MAX_LIST_BYTES = 16 * 1024 * 1024; // a decompressed status list (as credpress verify)
+export const MAX_JSON_DEPTH = 100; // credentials nest about 8 deep; the checks must never overflow the stack
 
 // --- Canonical JSON (RFC 8785, JCS) --------------------------------------------------
 
@@ -53,8 +64,9 @@ export function jcs(value) {
 
 const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-/** base58btc (Bitcoin alphabet) → bytes. */
+/** base58btc (Bitcoin alphabet) → bytes; at most MAX_MULTIBASE_CHARS characters. */
 export function base58Decode(text) {
+  if (text.length > MAX_MULTIBASE_CHARS) throw new Error(`base58btc value longer than ${MAX_MULTIBASE_CHARS} characters`);
   const bytes = []; // little-endian base-256 digits of the number so far
   for (const char of text) {
     let carry = B58.indexOf(char);
@@ -79,6 +91,7 @@ export function decodeMultikey(multibase) {
   if (typeof multibase !== "string" || !multibase.startsWith("z")) {
     throw new Error("the public key is not base58btc multibase (it must start with z)");
   }
+  if (multibase.length > MAX_MULTIBASE_CHARS) throw new Error("the public key is far too long for an Ed25519 key");
   const bytes = base58Decode(multibase.slice(1));
   // Multicodec 0xed 0x01 is ed25519-pub; other prefixes (P-256, X25519…) are refused.
   if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) {
@@ -93,9 +106,52 @@ function base64urlDecode(text) {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+/** All of *stream*'s bytes, or an error as soon as there are more than *limit*. */
+async function readAtMost(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      throw new Error(`more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
 async function gunzip(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  // A few kilobytes of GZIP can inflate to gigabytes: stop at MAX_LIST_BYTES.
+  return readAtMost(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), MAX_LIST_BYTES);
+}
+
+/** Is *value* nested deeper than MAX_JSON_DEPTH? (Iterative: deep input must not overflow the stack.) */
+function tooDeep(value) {
+  const stack = [[value, 1]];
+  while (stack.length) {
+    const [item, depth] = stack.pop();
+    if (item === null || typeof item !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** JSON.parse, refusing nesting deeper than MAX_JSON_DEPTH (a SyntaxError-like Error either way). */
+function parseJson(text) {
+  const value = JSON.parse(text);
+  if (tooDeep(value)) throw new RangeError(`nested more than ${MAX_JSON_DEPTH} levels deep`);
+  return value;
 }
 
 const utf8 = (bytes) => new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -183,7 +239,18 @@ async function fetchText(url, what, options, cache = "no-cache") {
       `${url} did not answer, or its server does not let browsers on other sites read it (CORS).`);
   }
   if (!response.ok) throw new CheckFailure(`Could not download ${what}`, `${url} answered HTTP ${response.status}.`);
-  return { text: await response.text(), type: response.headers.get("content-type") || "", url: response.url };
+  let bytes;
+  try {
+    if (Number(response.headers.get("content-length")) > MAX_DOWNLOAD_BYTES) throw new Error("too large");
+    bytes = response.body ? await readAtMost(response.body, MAX_DOWNLOAD_BYTES)
+      : new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > MAX_DOWNLOAD_BYTES) throw new Error("too large");
+  } catch {
+    throw new CheckFailure(`Could not download ${what}`,
+      `${url} is larger than ${MAX_DOWNLOAD_BYTES / 1e6} MB, far more than ${what} needs, or its download broke off.`);
+  }
+  // As response.text() would: UTF-8, a byte order mark dropped, bad bytes replaced.
+  return { text: new TextDecoder().decode(bytes), type: response.headers.get("content-type") || "", url: response.url };
 }
 
 function newContext(options) {
@@ -206,9 +273,10 @@ function fetchJson(url, what, ctx) {
   if (!ctx.cache.has(url)) {
     ctx.cache.set(url, fetchText(url, what, ctx.options).then(({ text }) => {
       try {
-        return JSON.parse(text);
-      } catch {
-        throw new CheckFailure(`Could not read ${what}`, `${url} is not valid JSON.`);
+        return parseJson(text);
+      } catch (error) {
+        throw new CheckFailure(`Could not read ${what}`, `${url} is not valid JSON${error instanceof RangeError
+          ? `: it is ${error.message}` : ""}.`);
       }
     }));
   }
@@ -516,12 +584,17 @@ export async function verifyCredentialText(text, options = {}, started = perform
     if (!(await ed25519Supported())) {
       checks = [notOk("browser", "This browser can't check Ed25519 signatures",
         "Use the verify page in a current browser, or run credpress verify on the downloaded file.", "unsupported")];
+    } else if (typeof text !== "string" || text.length > MAX_JSON_CHARS) {
+      checks = [notOk("format", "This is too large to be a credential",
+        `A credential is a few kilobytes of JSON; this is over ${MAX_JSON_CHARS / 1e6} million characters.`)];
     } else {
       try {
-        credential = JSON.parse(text);
-      } catch {
+        credential = parseJson(text);
+      } catch (error) {
         credential = null;
-        checks = [notOk("format", "This is not valid JSON", "The credential file could not be read as JSON.")];
+        checks = [error instanceof RangeError
+          ? notOk("format", "This JSON is nested too deeply to be a credential", `It is ${error.message}.`)
+          : notOk("format", "This is not valid JSON", "The credential file could not be read as JSON.")];
       }
       checks ??= await runChecks(credential, ctx);
     }
@@ -601,11 +674,15 @@ function jsonOrJwt(text) {
   return text;
 }
 
-/** Verify a dropped or chosen file (JSON, baked PNG or baked SVG). */
+const fileTooLarge = (size) => new CheckFailure("This file is too large to be a credential or a badge",
+  `It is ${(size / 1e6).toFixed(1)} MB; a credential or a baked badge is far smaller (at most ${MAX_FILE_BYTES / 1e6} MB here).`);
+
+/** Verify a dropped or chosen file's bytes (JSON, baked PNG or baked SVG). */
 export async function verifyFileBytes(bytes, options = {}) {
   const started = performance.now();
   let text;
   try {
+    if (bytes.length > MAX_FILE_BYTES) throw fileTooLarge(bytes.length);
     text = extractCredential(bytes);
   } catch (error) {
     const failure = error instanceof CheckFailure ? error
@@ -613,4 +690,18 @@ export async function verifyFileBytes(bytes, options = {}) {
     return finish([fromFailure("format", failure)], null, started, options);
   }
   return verifyCredentialText(text, options, started);
+}
+
+/** Verify a dropped or chosen File (or Blob), refusing a huge one before reading it. */
+export async function verifyFile(file, options = {}) {
+  const started = performance.now();
+  let bytes;
+  try {
+    if (file.size > MAX_FILE_BYTES) throw fileTooLarge(file.size);
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    const failure = error instanceof CheckFailure ? error : new CheckFailure("This file can't be read", String(error?.message ?? error));
+    return finish([fromFailure("format", failure)], null, started, options);
+  }
+  return verifyFileBytes(bytes, options);
 }
