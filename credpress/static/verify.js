@@ -20,6 +20,7 @@
 // text and files, downloads, decompressed status lists and JSON nesting depth.
 
 const JCS_SUITE = "eddsa-jcs-2022";
+const KNOWN_SUITES = ["eddsa-rdfc-2022", JCS_SUITE];
 const OB_BAKED_NS = "https://purl.imsglobal.org/ob/v3p0";
 const MIN_STATUS_BITS = 131072; // Bitstring Status List §4: shorter lists are an error (herd privacy)
 const FETCH_TIMEOUT_MS = 8000;
@@ -348,6 +349,17 @@ function keyBytes(multibase) {
 
 // --- The eddsa-jcs-2022 proof (vc-di-eddsa §3.3, "Verify Proof (eddsa-jcs-2022)") ---
 
+/** The 64 signature bytes of a proofValue ("z" + base58btc), or null. */
+function signatureBytes(proofValue) {
+  if (typeof proofValue !== "string" || !proofValue.startsWith("z") || proofValue.length > MAX_MULTIBASE_CHARS) return null;
+  try {
+    const bytes = base58Decode(proofValue.slice(1));
+    return bytes.length === 64 ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
 /** true if *proof* is a valid eddsa-jcs-2022 signature of *document* by *publicKey*. */
 export async function verifyJcsProof(document, proof, publicKey) {
   // 1. The unsecured document is the secured one without its proof.
@@ -356,21 +368,29 @@ export async function verifyJcsProof(document, proof, publicKey) {
   const { proofValue, ...options } = proof;
   if (options.type !== "DataIntegrityProof" || options.cryptosuite !== JCS_SUITE) return false;
   // 3. The signature: multibase base58btc ("z…") of 64 bytes.
-  if (typeof proofValue !== "string" || !proofValue.startsWith("z")) return false;
-  const signature = base58Decode(proofValue.slice(1));
-  if (signature.length !== 64) return false;
-  // 4. The document's @context must start with the proof's @context, in order;
-  //    the document is then hashed with the proof's @context.
-  if (options["@context"] !== undefined) {
-    const docContext = asArray(document["@context"]);
-    const proofContext = asArray(options["@context"]);
-    if (!proofContext.every((c, i) => jcs(c) === jcs(docContext[i] ?? null))) return false;
-    unsecured["@context"] = options["@context"];
+  const signature = signatureBytes(proofValue);
+  if (!signature) return false;
+  // 4. *If* the proof has an @context, the spec wants the document's @context to
+  //    start with it, and hashes the document with the proof's. We require the
+  //    same @context (URLs, as strings): a context appended after signing would
+  //    otherwise be accepted unsigned. Stricter than the spec and than Digital
+  //    Bazaar (both take a prefix), never more lenient. Without one, the document
+  //    keeps its own @context and the proof configuration has none (as in Digital
+  //    Bazaar's cryptosuite): a proof signed with an @context and stored without
+  //    it does not match.
+  if (Object.hasOwn(options, "@context")) {
+    const proofContext = options["@context"];
+    const docContext = document["@context"];
+    const same = typeof proofContext === "string" ? proofContext === docContext
+      : Array.isArray(proofContext) && Array.isArray(docContext) && proofContext.length > 0
+        && proofContext.length === docContext.length
+        && proofContext.every((c, i) => typeof c === "string" && c === docContext[i]);
+    if (!same) return false;
   }
   // 5. Transformation: the canonical (JCS) form of the unsecured document.
   const transformed = jcs(unsecured);
-  // 6. Proof configuration: the options plus the document's @context, canonical.
-  const config = jcs({ ...options, "@context": unsecured["@context"] });
+  // 6. Proof configuration: the proof options as they are, canonical.
+  const config = jcs(options);
   // 7. Hash: SHA-256(proof configuration) ‖ SHA-256(document), proof hash first.
   const hashData = new Uint8Array(64);
   hashData.set(await sha256(config), 0);
@@ -380,13 +400,32 @@ export async function verifyJcsProof(document, proof, publicKey) {
   return crypto.subtle.verify({ name: "Ed25519" }, key, signature, hashData);
 }
 
-const jcsProofOf = (document) => asArray(document?.proof).find((p) => p?.cryptosuite === JCS_SUITE);
+/** What is wrong with a set of proofs as a whole, or null (the rules of credpress verify). */
+function proofSetProblem(proofs) {
+  if (!proofs.every((p) => p !== null && typeof p === "object" && !Array.isArray(p))) return "A proof is not a JSON object.";
+  const seen = new Set();
+  const signers = new Set();
+  for (const proof of proofs) {
+    const text = jcs(proof);
+    if (seen.has(text)) return "The same proof appears twice.";
+    seen.add(text);
+    // One key signs once per cryptosuite: two different such proofs cannot both be "the" signature.
+    const signer = jcs([proof.cryptosuite ?? null, proof.verificationMethod ?? null]);
+    if (signers.has(signer)) return `Two different ${proof.cryptosuite} proofs by the same key.`;
+    signers.add(signer);
+    if (Object.hasOwn(proof, "previousProof")) return "Proof chains (previousProof) are not supported.";
+  }
+  return null;
+}
 
-/** Check *document*'s eddsa-jcs-2022 proof end to end: key resolution, then signature. */
+/** Check *document*'s eddsa-jcs-2022 proof end to end: key resolution, then signature.
+ * The other proofs must be well formed and by keys of the issuer too; their
+ * signatures (eddsa-rdfc-2022 needs a JSON-LD processor) are not checked here. */
 async function checkSignedBy(document, issuerId, ctx, what) {
-  const proof = jcsProofOf(document);
+  const proofs = asArray(document?.proof);
+  const proof = proofs.find((p) => p?.cryptosuite === JCS_SUITE);
   if (!proof) {
-    const suites = asArray(document?.proof).map((p) => p?.cryptosuite || p?.type).filter(Boolean);
+    const suites = proofs.map((p) => p?.cryptosuite || p?.type).filter((s) => typeof s === "string");
     if (suites.length) {
       throw new CheckFailure(`The signature on ${what} can't be checked in the browser`,
         `It is signed with ${suites.join(" and ")}, which needs a JSON-LD processor; check it with ` +
@@ -394,11 +433,31 @@ async function checkSignedBy(document, issuerId, ctx, what) {
     }
     throw new CheckFailure(`${what[0].toUpperCase()}${what.slice(1)} is not signed`, "It has no proof at all.");
   }
-  if (proof.proofPurpose !== "assertionMethod") {
-    throw new CheckFailure(`The signature on ${what} is not an issuing signature`,
-      `Its proofPurpose is ${JSON.stringify(proof.proofPurpose)}, not assertionMethod.`);
+  let problem;
+  try {
+    problem = proofSetProblem(proofs);
+  } catch {
+    problem = "A proof holds values that are not JSON.";
+  }
+  if (problem) throw new CheckFailure(`The signatures on ${what} are not a valid set`, problem);
+  for (const other of proofs) {
+    if (other.type !== "DataIntegrityProof" || !KNOWN_SUITES.includes(other.cryptosuite)) {
+      throw new CheckFailure(`${what[0].toUpperCase()}${what.slice(1)} carries an unknown kind of signature`,
+        `A proof is ${JSON.stringify(other.type)} with cryptosuite ${JSON.stringify(other.cryptosuite)}.`);
+    }
+    if (other.proofPurpose !== "assertionMethod") {
+      throw new CheckFailure(`The signature on ${what} is not an issuing signature`,
+        `Its proofPurpose is ${JSON.stringify(other.proofPurpose)}, not assertionMethod.`);
+    }
+    if (!signatureBytes(other.proofValue)) {
+      throw new CheckFailure(`The signature on ${what} is malformed`,
+        `The ${other.cryptosuite} proofValue is not "z" + base58btc of a 64-byte Ed25519 signature.`);
+    }
   }
   const resolved = await resolveKey(proof.verificationMethod, issuerId, ctx);
+  for (const other of proofs) {
+    if (other.verificationMethod !== proof.verificationMethod) await resolveKey(other.verificationMethod, issuerId, ctx);
+  }
   let valid;
   try {
     valid = await verifyJcsProof(document, proof, resolved.key);
