@@ -141,7 +141,10 @@ class SiteBuilder:
         for files in workers.map_indices(_credential_files, len(self.signed), self):
             self.files += files
         self._home()
-        self.page("verify.html", layout.verify_page, title="Verify a credential")
+        # The verify page tells this site's credentials from anyone else's by issuer DID.
+        self.page("verify.html", layout.verify_page, title="Verify a credential",
+                  site_issuers=[{"did": issuer_did(model.site, slug), "name": issuer.name}
+                                for slug, issuer in model.issuers.items()])
         for image in self._images():
             self.add(layout.image(image.rel), image.source.read_bytes())
         static = resources.files("credpress") / "static"

@@ -13,8 +13,10 @@
 // every credential with both.
 //
 // Every entry point resolves to a result object and never throws:
-//   {state, headline, summary, checks: [{id, ok, status, label, detail}], credential, ms}
-// state / check.status: "verified"|"ok", "failed", "revoked", "expired", "unsupported".
+//   {state, headline, summary, checks: [{id, ok, status, label, detail}], credential, issuer, ms}
+// state / check.status: "verified"|"ok", "foreign", "failed", "revoked", "expired", "unsupported".
+// "foreign": every check passed, but the signer is not one of this site's issuers
+// (options.siteIssuers): a genuine signature by someone else, never shown as verified.
 //
 // Everything it reads is bounded before it is decoded: multibase strings, JSON
 // text and files, downloads, decompressed status lists and JSON nesting depth.
@@ -557,6 +559,43 @@ export function recipientName(credential) {
   return typeof named?.identityHash === "string" ? named.identityHash : subject?.name;
 }
 
+/** The identity a verified signature proves: the did:web host (as a browser's
+ * address bar writes it, so look-alike letters show as xn--…), or for did:key
+ * an unknown key. *host* is null for did:key. */
+export function signerOf(issuerId) {
+  if (typeof issuerId === "string" && issuerId.startsWith("did:web:")) {
+    try {
+      const host = new URL(`https://${decodeURIComponent(issuerId.slice("did:web:".length).split(/[:#]/)[0])}/`).host;
+      if (host) return { host, label: host };
+    } catch {
+      // not a valid host: fall through
+    }
+  }
+  return { host: null, label: "an unknown key" };
+}
+
+/** Who issued *credential*, as far as its (verified) signature shows, compared
+ * with this site's issuers (options.siteIssuers: [{did, name}]). */
+function issuerIdentity(credential, issuerId, options) {
+  const { host, label } = signerOf(issuerId);
+  const claimed = typeof credential.issuer?.name === "string" ? credential.issuer.name : null;
+  const site = asArray(options.siteIssuers).filter((i) => typeof i?.did === "string");
+  const entry = site.find((i) => i.did === issuerId);
+  // A badge page names its own issuer: the credential's name is then signed by that issuer's key.
+  const own = Boolean(entry) || (options.expect?.issuer !== undefined && options.expect.issuer === issuerId);
+  const name = own ? (typeof entry?.name === "string" && entry.name) || claimed : null;
+  return {
+    id: issuerId, host, claimed, own, checked: Array.isArray(options.siteIssuers), site,
+    label: own && name ? `${name} (${label})` : label,
+  };
+}
+
+function siteIssuerList(site) {
+  if (!site.length) return "none listed";
+  return site.map((i) => (typeof i.name === "string" ? `${i.name} (${signerOf(i.did).label})` : signerOf(i.did).label))
+    .join(", ");
+}
+
 async function runChecks(credential, ctx) {
   const options = ctx.options;
   const now = options.now ? new Date(options.now) : new Date();
@@ -564,7 +603,6 @@ async function runChecks(credential, ctx) {
     return [notOk("format", "This is not a credential", "The JSON is not an object.")];
   }
   const issuerId = idOf(credential.issuer);
-  const issuerName = credential.issuer?.name || issuerId || "an unknown issuer";
   if (typeof issuerId !== "string") return [notOk("format", "The credential names no issuer", "It has no issuer id.")];
   const checks = [];
   // Start downloading status lists now, alongside the key; they are trusted only once checked.
@@ -576,12 +614,22 @@ async function runChecks(credential, ctx) {
   // The issuer's key and the signature: one step (the key is needed first), two lines.
   try {
     const { proof, where } = await checkSignedBy(credential, issuerId, ctx, "the credential");
-    checks.push(ok("signature", `Signed by ${issuerName}`,
+    // Only now does the issuer's identifier mean anything: it is who signed.
+    const issuer = issuerIdentity(credential, issuerId, options);
+    ctx.issuer = issuer;
+    checks.push(ok("signature", `Signed by ${issuer.label}`,
       `The ${JCS_SUITE} signature matches the credential file exactly: nothing in it has changed since it was signed.`));
     const key = proof.verificationMethod.slice(issuerId.length + 1);
     checks.push(where
       ? ok("key", "Key listed in the issuer's DID document", `The signing key (${key}) is published for issuing credentials in ${where}.`)
-      : ok("key", "Key is the issuer's own did:key", "The issuer's identifier is the signing key itself."));
+      : ok("key", "Key is the issuer's own did:key",
+        "The issuer's identifier is the signing key itself: anyone can make such a key, so it names no organisation."));
+    if (issuer.checked && issuer.own) {
+      checks.push(ok("issuer", "An issuer of this site", `${issuer.label} is ${issuerId}, one of this site's issuers.`));
+    } else if (issuer.checked) {
+      checks.push(notOk("issuer", "Not an issuer of this site",
+        `The signer, ${issuerId}, is not one of this site's issuers: ${siteIssuerList(issuer.site)}.`, "foreign"));
+    }
   } catch (error) {
     checks.push(fromFailure("signature", error));
     return checks; // nothing else means anything without a good signature
@@ -592,6 +640,9 @@ async function runChecks(credential, ctx) {
   if (expect.id !== undefined && credential.id !== expect.id) {
     checks.push(notOk("match", "This is not the credential shown on this page",
       `The page is about ${expect.id}; the file holds ${credential.id}.`));
+  } else if (expect.issuer !== undefined && issuerId !== expect.issuer) {
+    checks.push(notOk("match", "This credential is not from this page's issuer",
+      `The page is about a credential of ${expect.issuer}; the file is signed by ${issuerId}.`));
   } else if (expect.recipient !== undefined && recipientName(credential) !== expect.recipient) {
     checks.push(notOk("match", "The name on this page is not the signed name",
       `The page says ${JSON.stringify(expect.recipient)}; the signed credential says ${JSON.stringify(recipientName(credential))}.`));
@@ -613,28 +664,42 @@ async function runChecks(credential, ctx) {
   return checks;
 }
 
-function finish(checks, credential, started, options) {
+// Which state wins when several checks did not pass.
+const PRECEDENCE = ["failed", "revoked", "expired", "unsupported", "foreign"];
+
+function finish(checks, credential, started, options, issuer = null) {
   const statuses = checks.map((c) => c.status);
-  const state = ["failed", "revoked", "expired", "unsupported"].find((s) => statuses.includes(s)) || "verified";
-  const issuer = credential?.issuer?.name || idOf(credential?.issuer) || "its issuer";
+  const state = PRECEDENCE.find((s) => statuses.includes(s)) || "verified";
+  const claimed = typeof credential?.issuer?.name === "string" && credential.issuer.name
+    || idOf(credential?.issuer) || "its issuer";
+  // Once the signature is verified, say who signed; before, only what the credential claims.
+  const who = issuer?.label ?? claimed;
   const first = checks.find((c) => c.status === state); // the check that decided it
+  const foreign = issuer?.host
+    ? [`Signed by ${issuer.host}, not by this site`,
+      `Genuine signature by ${issuer.host}, which is not an issuer of this site.`]
+    : ["Signed by an unknown key, not by this site",
+      "Genuine signature by an unknown key (did:key), which anyone can make and which is not an issuer of this site."];
+  if (issuer?.claimed) foreign[1] += ` The name in it, ${JSON.stringify(issuer.claimed)}, is only what the signer says.`;
   const words = {
-    verified: ["Verified", `This credential was issued by ${issuer} and has not been changed.`],
+    verified: ["Verified", `This credential was issued by ${who} and has not been changed.`],
+    foreign,
     failed: ["Not verified", credential?.issuer
-      ? `This credential claims to be from ${issuer}, but that could not be confirmed. Do not rely on it.`
+      ? `This credential claims to be from ${claimed}, but that could not be confirmed. Do not rely on it.`
       : "This could not be checked as a credential."],
-    revoked: ["Revoked", `${issuer} has withdrawn this credential.`],
+    revoked: ["Revoked", `${who} has withdrawn this credential.`],
     expired: ["Expired", `${first?.label}. The signature is genuine, but the credential is no longer valid.`],
     unsupported: ["Could not be fully checked", `${first?.label}.`],
   };
   const [headline, summary] = words[state];
-  return { state, headline, summary, checks, credential, verifyHref: options.verifyHref,
+  return { state, headline, summary, checks, credential, issuer, verifyHref: options.verifyHref,
     ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
 /**
  * Verify a credential given as JSON text (the exact bytes of the file, decoded).
- * options: {baseUrl, siteRoot, now, expect: {id, recipient}, prefetchDids: [did], verifyHref}.
+ * options: {baseUrl, siteRoot, now, expect: {id, issuer, recipient}, siteIssuers: [{did, name}],
+ *           prefetchDids: [did], verifyHref}.
  */
 export async function verifyCredentialText(text, options = {}, started = performance.now(), ctx = newContext(options)) {
   let credential = null;
@@ -660,7 +725,7 @@ export async function verifyCredentialText(text, options = {}, started = perform
   } catch (error) {
     checks = [fromFailure("error", error)];
   }
-  return finish(checks, credential, started, options);
+  return finish(checks, credential, started, options, ctx.issuer ?? null);
 }
 
 /** Fetch the credential at *url* and verify those very bytes. A badge page URL
