@@ -758,34 +758,56 @@ export function extractCredential(bytes) {
   return text.trimStart().startsWith("<") ? fromSvg(text) : text;
 }
 
+const BAKED_KEYWORD = "openbadgecredential";
+
 function fromPng(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = [];
   // Chunks after the 8-byte signature: length (4, big-endian) | type (4) | data | CRC (4).
   for (let at = 8; at + 12 <= bytes.length;) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const data = bytes.subarray(at + 8, at + 8 + length);
-    const nul = data.indexOf(0);
-    if (type === "iTXt" && nul > 0 && String.fromCharCode(...data.subarray(0, nul)) === "openbadgecredential") {
-      // keyword \0 | compression flag | method | language \0 | translated keyword \0 | UTF-8 text
-      if (data[nul + 1] !== 0) throw new CheckFailure("The baked credential is compressed", "OB 3.0 forbids compressing it.");
-      const language = data.indexOf(0, nul + 3);
-      const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
-      if (translated < 0) throw new CheckFailure("The baked credential is malformed", "Its iTXt chunk is cut short.");
-      return jsonOrJwt(utf8(data.subarray(translated + 1)));
+    // A PNG keyword is 1-79 Latin-1 characters, then a NUL (PNG §11.3.4).
+    const nul = data.subarray(0, 80).indexOf(0);
+    // Text chunks of any kind with the badge keyword count: a second credential,
+    // even in a tEXt or zTXt chunk, makes the badge ambiguous.
+    if (["iTXt", "tEXt", "zTXt"].includes(type) && nul > 0 && String.fromCharCode(...data.subarray(0, nul)) === BAKED_KEYWORD) {
+      found.push({ type, data, nul });
     }
     if (type === "IEND") break;
     at += 12 + length;
   }
-  throw new CheckFailure("This PNG holds no credential", "It has no iTXt chunk with the keyword openbadgecredential.");
+  if (found.length > 1) {
+    throw new CheckFailure("This PNG holds more than one credential",
+      `It has ${found.length} ${BAKED_KEYWORD} chunks. A baked badge holds exactly one credential, so it is not clear which ` +
+      "one this badge stands for; none of them is checked. Ask the issuer for the credential file itself.");
+  }
+  if (!found.length) {
+    throw new CheckFailure("This PNG holds no credential", `It has no iTXt chunk with the keyword ${BAKED_KEYWORD}.`);
+  }
+  const [{ type, data, nul }] = found;
+  if (type !== "iTXt") throw new CheckFailure("The baked credential is malformed", `It is in a ${type} chunk; OB 3.0 uses iTXt.`);
+  // keyword \0 | compression flag | method | language \0 | translated keyword \0 | UTF-8 text
+  if (data[nul + 1] !== 0) throw new CheckFailure("The baked credential is compressed", "OB 3.0 forbids compressing it.");
+  const language = data.indexOf(0, nul + 3);
+  const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
+  if (translated < 0) throw new CheckFailure("The baked credential is malformed", "Its iTXt chunk is cut short.");
+  return jsonOrJwt(utf8(data.subarray(translated + 1)));
 }
 
 function fromSvg(text) {
   const doc = new DOMParser().parseFromString(text, "image/svg+xml");
-  const element = doc.getElementsByTagNameNS(OB_BAKED_NS, "credential")[0];
-  if (doc.querySelector("parsererror") || !element) {
+  const elements = doc.getElementsByTagNameNS(OB_BAKED_NS, "credential");
+  if (doc.querySelector("parsererror") || !elements.length) {
     throw new CheckFailure("This file holds no credential", "It is not JSON, and not an SVG with an <openbadges:credential> element.");
   }
+  if (elements.length > 1) {
+    throw new CheckFailure("This SVG holds more than one credential",
+      `It has ${elements.length} <openbadges:credential> elements. A baked badge holds exactly one credential, so it is ` +
+      "not clear which one this badge stands for; none of them is checked. Ask the issuer for the credential file itself.");
+  }
+  const [element] = elements;
   if (element.hasAttribute("verify")) return jsonOrJwt(element.getAttribute("verify"));
   return jsonOrJwt(element.textContent);
 }
