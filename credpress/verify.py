@@ -78,6 +78,8 @@ class VerificationResult:
     source: str
     credential_id: str | None
     checks: tuple[Check, ...] = field(default_factory=tuple)
+    issuer_name: str | None = None  # what the credential calls its issuer: a claim, never checked
+    issuer_domain: str | None = None  # who signed (verified_issuer), once proof and issuer-key passed
 
     @property
     def status(self) -> str:
@@ -93,6 +95,7 @@ class VerificationResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "id": self.credential_id, "status": self.status,
+                "issuer_name": self.issuer_name, "issuer_domain": self.issuer_domain,
                 "checks": [c.to_json() for c in self.checks]}
 
 
@@ -117,7 +120,29 @@ def verify_credential(
     if recipient is not None:
         checks.append(_guard("recipient", lambda: _recipient(doc, recipient)))
     credential_id = doc.get("id") if isinstance(doc.get("id"), str) else None
-    return VerificationResult(source, credential_id, tuple(checks))
+    issuer = doc.get("issuer")
+    name = issuer.get("name") if isinstance(issuer, dict) and isinstance(issuer.get("name"), str) else None
+    signed = not any(c.failed for c in checks if c.id in ("proof", "issuer-key"))
+    return VerificationResult(source, credential_id, tuple(checks), name, verified_issuer(doc) if signed else None)
+
+
+def verified_issuer(doc: dict[str, Any]) -> str | None:
+    """Who the issuer's identifier names, once its key has been checked: the host of a
+    did:web (``badges.example.org``, a port kept) or https issuer, ``unknown key (did:key)``
+    for a did:key (anyone can make one). Unlike ``issuer.name``, which any signer can
+    copy, this is what the signature proves."""
+    from urllib.parse import unquote, urlsplit
+
+    issuer = issuer_id(doc) or ""
+    if issuer.startswith("did:key:"):
+        return "unknown key (did:key)"
+    if issuer.startswith("did:web:"):
+        host = unquote(issuer[len("did:web:"):].split("#")[0].split(":")[0])
+    elif issuer.startswith("https://"):
+        host = urlsplit(issuer).netloc
+    else:
+        return None
+    return host.lower() or None
 
 
 def _guard(check_id: str, run: Callable[[], Check]) -> Check:
