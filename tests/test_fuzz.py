@@ -12,11 +12,13 @@ here independently of credpress, following vc-di-eddsa's Verify Proof algorithms
   ``proof``, and of the proof without ``proofValue`` whose ``@context`` is set to the
   document's (§3.2.5). A change that leaves both N-Quads identical is not signed, so
   it may verify: e.g. ``"0": null`` added to the proof (JSON-LD expansion ignores
-  null members) or a repeated trailing ``@context`` entry.
+  null members) or a repeated trailing ``@context`` entry (for this proof alone).
 * eddsa-jcs-2022 (§3.3.2): the RFC 8785 (JCS) bytes of the proof without
   ``proofValue``, and of the document without ``proof`` whose ``@context`` is
-  replaced by the proof's, after checking that the document's ``@context`` starts
-  with the proof's. Everything else in the JSON is signed byte for byte.
+  replaced by the proof's. The spec only asks that the document's ``@context``
+  start with the proof's; credpress deliberately requires the two to be equal
+  (stricter, never more lenient), so the oracle does too. Everything else in the
+  JSON is signed byte for byte.
 
 Dropping one of the two independent proofs still verifies: the other one signs
 what it signed before.
@@ -137,8 +139,8 @@ def _signed(document: dict[str, Any], proof: Any) -> tuple[Any, ...] | None:
         config, canonical = _rdfc({**options, "@context": unsecured.get("@context")}), _rdfc(unsecured)
     elif suite == "eddsa-jcs-2022":
         if "@context" in options:
-            prefix = _as_list(options["@context"])
-            if _as_list(unsecured.get("@context"))[:len(prefix)] != prefix:
+            # credpress: equal, not merely a prefix (see the module docstring)
+            if _as_list(unsecured.get("@context")) != _as_list(options["@context"]):
                 return None
             unsecured["@context"] = options["@context"]
         config, canonical = _jcs(options), _jcs(unsecured)
@@ -193,10 +195,11 @@ def _proof_of(document: dict[str, Any], suite: str) -> dict[str, Any]:
 
 
 EDITS = {
-    # Not signed: null members are dropped by JSON-LD expansion, a repeated context
-    # entry changes no term definition, and the JCS proof's @context is still a prefix.
+    # Not signed: null members are dropped by JSON-LD expansion.
     "null member in the RDFC proof": (lambda d: _proof_of(d, "eddsa-rdfc-2022").update({"0": None}), True),
-    "repeated trailing @context entry": (lambda d: d["@context"].append(d["@context"][-1]), True),
+    # Not signed by the RDFC proof (a repeated context entry changes no term definition),
+    # but the JCS proof's @context is no longer the document's: refused.
+    "repeated trailing @context entry": (lambda d: d["@context"].append(d["@context"][-1]), False),
     "JCS proof dropped": (lambda d: d.update(proof=[_proof_of(d, "eddsa-rdfc-2022")]), True),
     # Signed: JCS signs the JSON itself, and the JCS proof's @context must be a prefix.
     "null member in the JCS proof": (lambda d: _proof_of(d, "eddsa-jcs-2022").update({"0": None}), False),

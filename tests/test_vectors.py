@@ -114,4 +114,4 @@ def test_jcs_proof_context_is_covered_by_the_signature():
     assert sign.verify_proof(signed, proof, lambda vm: key.public_multibase).ok
     proof["@context"] = proof["@context"][:1]
     check = sign.verify_proof(signed, proof, lambda vm: key.public_multibase)
-    assert not check.ok and check.reason == "signature does not match the document"
+    assert not check.ok and check.reason == "proof @context does not match the document"

@@ -1106,3 +1106,70 @@ def test_digital_bazaar_fixture_site_with_status_list(tmp_path: Path):
     result = run(str(tmp_path / "credentials"), "--map", f"https://example.test/={tmp_path}", "--offline", "--json")
     statuses = {Path(c["source"]).name: c["status"] for c in json.loads(result.stdout)["credentials"]}
     assert statuses == {"x.json": "verified", "active.json": "verified", "revoked.json": "revoked"}
+
+
+# --- who signed: the verified domain beside the claimed name ------------------------------
+
+
+@pytest.mark.parametrize(("issuer", "expected"), [
+    ("did:web:badges.northwind-academy.example:issuers:northwind-data-academy", "badges.northwind-academy.example"),
+    ("did:web:Example.ORG%3A8443:badges", "example.org:8443"),
+    ("did:web:example.org", "example.org"),
+    ("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "unknown key (did:key)"),
+    ("https://example.edu/issuers/565049", "example.edu"),
+    ("urn:uuid:5f1c3d8e-0000-4000-8000-000000000000", None),
+    (None, None),
+])
+def test_verified_issuer(issuer, expected):
+    from credpress.verify.methods import verified_issuer
+
+    assert verified_issuer(issuer) == expected
+
+
+def test_cli_prints_the_verified_domain_beside_the_claimed_name(site: Site, tmp_path: Path, rich):
+    good = good_credential(site)
+    result = run(str(good), *site_args(site))
+    assert result.exit_code == 0
+    assert (f"{good}: VERIFIED\n  issuer: badges.northwind-academy.example (verified signer); "
+            'the credential names it "Northwind Data Academy"\n') in result.stdout
+    forged = write_json(tmp_path / "forged.json", {**rich, "name": "Forged"})
+    result = run(str(forged), *site_args(site))
+    assert '  issuer: signer not confirmed; the credential names it "Northwind Data Academy"\n' in result.stdout
+
+
+def test_cli_json_issuer_domain(site: Site, tmp_path: Path, rich):
+    # An impostor: a fresh did:key that copies the issuer's name. Its signature is
+    # genuine, so it verifies; the domain says who it really is.
+    stranger = keys.generate()
+    did = "did:key:" + stranger.public_multibase
+    unsigned = {k: v for k, v in rich.items() if k not in ("proof", "credentialStatus")}
+    unsigned["issuer"] = {**rich["issuer"], "id": did}
+    impostor = write_json(tmp_path / "impostor.json", sign.sign_document(
+        unsigned, stranger, f"{did}#{stranger.public_multibase}", rich["validFrom"], sign.CREDENTIAL_SUITES))
+    forged = write_json(tmp_path / "forged.json", {**rich, "name": "Forged"})
+    result = run(str(good_credential(site)), str(impostor), str(forged), "--json", *site_args(site))
+    reports = json.loads(result.stdout)["credentials"]
+    assert [(r["status"], r["issuer_name"], r["issuer_domain"]) for r in reports] == [
+        ("verified", "Northwind Data Academy", "badges.northwind-academy.example"),
+        ("verified", "Northwind Data Academy", "unknown key (did:key)"),
+        ("failed", "Northwind Data Academy", None),  # not signed as it claims: no domain is vouched for
+    ]
+
+
+def test_cli_deeply_nested_json_is_a_verdict_not_a_crash(tmp_path: Path):
+    (tmp_path / "deep.json").write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "utf-8")
+    result = run(str(tmp_path / "deep.json"), "--offline")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)  # sys.exit(1), not a traceback
+    assert "✗ load: cannot load the credential: nested deeper than 64 levels" in result.stdout
+
+
+def test_multibase_values_are_bounded_before_decoding():
+    from credpress.vc import multibase
+
+    with pytest.raises(ValueError, match="longer than 128"):
+        multibase.decode_signature("z" + "2" * 1_000_000)
+    with pytest.raises(ValueError, match="longer than 128"):
+        multibase.decode_public_key("z" + "2" * 1_000_000)
+    key = keys.generate()  # real values are far below the bound
+    assert len(multibase.decode_public_key(key.public_multibase)) == 32
+    assert len(multibase.decode_signature("z" + multibase.b58encode(key.sign(b"x")))) == 64

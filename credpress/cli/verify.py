@@ -82,6 +82,10 @@ def verify(
         results.append(result)
         if not as_json:
             click.echo(f"{result.source}: {result.status.upper()}")
+            # Who signed (checked) beside the name the credential gives itself (a claim).
+            signer = f"{result.issuer_domain} (verified signer)" if result.issuer_domain else "signer not confirmed"
+            name = jsonlib.dumps(result.issuer_name, ensure_ascii=False) if result.issuer_name else None
+            click.echo(f"  issuer: {signer}" + (f"; the credential names it {name}" if name else ""))
             for check in result.checks:
                 click.echo(f"  {_MARK[check.result]} {check.id}: {check.message}")
     counts = summary(results)

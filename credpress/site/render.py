@@ -97,7 +97,7 @@ class _BoundedLinkText(_markdown.Extension):
     def extendMarkdown(self, md: _markdown.Markdown) -> None:
         for processor in md.inlinePatterns:
             if isinstance(processor, _markdown.inlinepatterns.LinkInlineProcessor):
-                processor.getText = types.MethodType(_bounded_link_text, processor)  # type: ignore[method-assign]
+                processor.getText = types.MethodType(_bounded_link_text, processor)
 
 
 @lru_cache(maxsize=2048)

@@ -2,9 +2,9 @@
 // load; the verify page checks what a visitor pastes, drops or links to.
 // The checks themselves live in verify.js; this file only wires and renders.
 // Everything is built with textContent: credentials are untrusted input.
-import { formatDate, recipientName, verifyCredentialText, verifyCredentialUrl, verifyFileBytes } from "./verify.js";
+import { formatDate, recipientName, verifyCredentialText, verifyCredentialUrl, verifyFile } from "./verify.js";
 
-const MARKS = { ok: "✓", verified: "✓", failed: "✕", revoked: "✕", expired: "!", unsupported: "?", pending: "…" };
+const MARKS = { ok: "✓", verified: "✓", foreign: "!", failed: "✕", revoked: "✕", expired: "!", unsupported: "?", pending: "…" };
 const PENDING = {
   state: "pending", headline: "Checking…", checks: [],
   summary: "Checking the signature, the issuer's key, the status and the dates, here in your browser.",
@@ -30,18 +30,26 @@ function checkItem(check) {
 }
 
 /** What the credential says (confirmed only if verified), for the verify page. */
-function claims(credential, verified) {
+function claims(result) {
+  const { credential, issuer, state } = result;
   const subject = Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject;
   const awarded = Date.parse(credential.awardedDate ?? credential.validFrom);
+  const claimed = credential.issuer?.name ?? credential.issuer?.id ?? credential.issuer;
+  // The issuer row shows who signed once that is known: the name alone is the credential's own claim.
+  const issuerRows = !issuer ? [["Issuer", claimed]]
+    : issuer.own ? [["Issuer", issuer.label]]
+      : [["Signed by", issuer.label], ["Issuer's name", typeof claimed === "string" ? `${claimed} (as it calls itself, not checked)` : undefined]];
   const rows = [
     ["Awarded to", recipientName(credential)],
     ["Achievement", subject?.achievement?.name ?? credential.name],
-    ["Issuer", credential.issuer?.name ?? credential.issuer?.id ?? credential.issuer],
+    ...issuerRows,
     ["Awarded", Number.isNaN(awarded) ? undefined : formatDate(new Date(awarded))],
     ["Credential", credential.id],
   ];
+  const heading = state === "verified" ? "What this credential says"
+    : state === "foreign" ? "What this credential says (signed by someone else)" : "What this credential claims (not confirmed)";
   const box = el("div", "verification-claims");
-  box.append(el("h3", "", verified ? "What this credential says" : "What this credential claims (not confirmed)"));
+  box.append(el("h3", "", heading));
   const list = el("dl", "details");
   for (const [term, value] of rows) {
     if (typeof value !== "string" || !value) continue;
@@ -73,7 +81,9 @@ function show(section, result, { withClaims = false } = {}) {
     note.append(link, " in a current browser, or run credpress verify on the downloaded file.");
     box.append(note);
   }
-  if (withClaims && result.credential && typeof result.credential === "object") box.append(claims(result.credential, result.state === "verified"));
+  if (withClaims && result.credential && typeof result.credential === "object" && !Array.isArray(result.credential)) {
+    box.append(claims(result));
+  }
   const old = section.querySelector(".verification-result");
   if (old) old.replaceWith(box);
   else section.querySelector("h2").after(box);
@@ -101,20 +111,29 @@ if (section && data.credentialUrl) {
       link, " or with any Open Badges 3.0 verifier.");
   }
   show(section, PENDING);
-  options.expect = { id: data.credentialId, recipient: document.querySelector(".recipient")?.textContent.trim() };
+  options.expect = { id: data.credentialId, issuer: data.issuerDid,
+    recipient: document.querySelector(".recipient")?.textContent.trim() };
   options.prefetchDids = [data.issuerDid];
   verifyCredentialUrl(new URL(data.credentialUrl, location.href).href, options).then((result) => show(section, result));
 }
 
 const form = document.getElementById("verify-form");
 if (section && form) {
+  // This site's issuers, written by the build: a credential signed by anyone else
+  // gets its own verdict, never the green one, whatever name it gives itself.
+  try {
+    const list = JSON.parse(document.getElementById("site-issuers")?.textContent ?? "[]");
+    options.siteIssuers = Array.isArray(list) ? list : [];
+  } catch {
+    options.siteIssuers = [];
+  }
   const run = async (work) => {
     section.hidden = false;
     show(section, PENDING);
     show(section, await work, { withClaims: true });
     section.scrollIntoView({ block: "nearest", behavior: "smooth" });
   };
-  const fromFile = async (file) => file && run(verifyFileBytes(new Uint8Array(await file.arrayBuffer()), options));
+  const fromFile = (file) => file && run(verifyFile(file, options));
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();

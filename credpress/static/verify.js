@@ -13,13 +13,27 @@
 // every credential with both.
 //
 // Every entry point resolves to a result object and never throws:
-//   {state, headline, summary, checks: [{id, ok, status, label, detail}], credential, ms}
-// state / check.status: "verified"|"ok", "failed", "revoked", "expired", "unsupported".
+//   {state, headline, summary, checks: [{id, ok, status, label, detail}], credential, issuer, ms}
+// state / check.status: "verified"|"ok", "foreign", "failed", "revoked", "expired", "unsupported".
+// "foreign": every check passed, but the signer is not one of this site's issuers
+// (options.siteIssuers): a genuine signature by someone else, never shown as verified.
+//
+// Everything it reads is bounded before it is decoded: multibase strings, JSON
+// text and files, downloads, decompressed status lists and JSON nesting depth.
 
 const JCS_SUITE = "eddsa-jcs-2022";
+const KNOWN_SUITES = ["eddsa-rdfc-2022", JCS_SUITE];
 const OB_BAKED_NS = "https://purl.imsglobal.org/ob/v3p0";
 const MIN_STATUS_BITS = 131072; // Bitstring Status List §4: shorter lists are an error (herd privacy)
 const FETCH_TIMEOUT_MS = 8000;
+// An Ed25519 signature is 88 base58 characters and a Multikey 48: anything much
+// longer is refused before decoding (base58 decoding takes time quadratic in length).
+export const MAX_MULTIBASE_CHARS = 128;
+export const MAX_JSON_CHARS = 2_000_000; // pasted or extracted JSON (credpress verify: 2 MB)
+export const MAX_DOWNLOAD_BYTES = 2_000_000; // credentials, DID documents, status lists
+export const MAX_FILE_BYTES = 8_000_000; // a dropped file: a baked badge image is larger than its JSON
+export const MAX_LIST_BYTES = 16 * 1024 * 1024; // a decompressed status list (as credpress verify)
+export const MAX_JSON_DEPTH = 100; // credentials nest about 8 deep; the checks must never overflow the stack
 
 // --- Canonical JSON (RFC 8785, JCS) --------------------------------------------------
 
@@ -53,8 +67,9 @@ export function jcs(value) {
 
 const B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-/** base58btc (Bitcoin alphabet) → bytes. */
+/** base58btc (Bitcoin alphabet) → bytes; at most MAX_MULTIBASE_CHARS characters. */
 export function base58Decode(text) {
+  if (text.length > MAX_MULTIBASE_CHARS) throw new Error(`base58btc value longer than ${MAX_MULTIBASE_CHARS} characters`);
   const bytes = []; // little-endian base-256 digits of the number so far
   for (const char of text) {
     let carry = B58.indexOf(char);
@@ -79,6 +94,7 @@ export function decodeMultikey(multibase) {
   if (typeof multibase !== "string" || !multibase.startsWith("z")) {
     throw new Error("the public key is not base58btc multibase (it must start with z)");
   }
+  if (multibase.length > MAX_MULTIBASE_CHARS) throw new Error("the public key is far too long for an Ed25519 key");
   const bytes = base58Decode(multibase.slice(1));
   // Multicodec 0xed 0x01 is ed25519-pub; other prefixes (P-256, X25519…) are refused.
   if (bytes.length !== 34 || bytes[0] !== 0xed || bytes[1] !== 0x01) {
@@ -93,9 +109,52 @@ function base64urlDecode(text) {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+/** All of *stream*'s bytes, or an error as soon as there are more than *limit*. */
+async function readAtMost(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      reader.cancel().catch(() => {});
+      throw new Error(`more than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
 async function gunzip(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+  // A few kilobytes of GZIP can inflate to gigabytes: stop at MAX_LIST_BYTES.
+  return readAtMost(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip")), MAX_LIST_BYTES);
+}
+
+/** Is *value* nested deeper than MAX_JSON_DEPTH? (Iterative: deep input must not overflow the stack.) */
+function tooDeep(value) {
+  const stack = [[value, 1]];
+  while (stack.length) {
+    const [item, depth] = stack.pop();
+    if (item === null || typeof item !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) return true;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** JSON.parse, refusing nesting deeper than MAX_JSON_DEPTH (a SyntaxError-like Error either way). */
+function parseJson(text) {
+  const value = JSON.parse(text);
+  if (tooDeep(value)) throw new RangeError(`nested more than ${MAX_JSON_DEPTH} levels deep`);
+  return value;
 }
 
 const utf8 = (bytes) => new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -183,7 +242,18 @@ async function fetchText(url, what, options, cache = "no-cache") {
       `${url} did not answer, or its server does not let browsers on other sites read it (CORS).`);
   }
   if (!response.ok) throw new CheckFailure(`Could not download ${what}`, `${url} answered HTTP ${response.status}.`);
-  return { text: await response.text(), type: response.headers.get("content-type") || "", url: response.url };
+  let bytes;
+  try {
+    if (Number(response.headers.get("content-length")) > MAX_DOWNLOAD_BYTES) throw new Error("too large");
+    bytes = response.body ? await readAtMost(response.body, MAX_DOWNLOAD_BYTES)
+      : new Uint8Array(await response.arrayBuffer());
+    if (bytes.length > MAX_DOWNLOAD_BYTES) throw new Error("too large");
+  } catch {
+    throw new CheckFailure(`Could not download ${what}`,
+      `${url} is larger than ${MAX_DOWNLOAD_BYTES / 1e6} MB, far more than ${what} needs, or its download broke off.`);
+  }
+  // As response.text() would: UTF-8, a byte order mark dropped, bad bytes replaced.
+  return { text: new TextDecoder().decode(bytes), type: response.headers.get("content-type") || "", url: response.url };
 }
 
 function newContext(options) {
@@ -206,9 +276,10 @@ function fetchJson(url, what, ctx) {
   if (!ctx.cache.has(url)) {
     ctx.cache.set(url, fetchText(url, what, ctx.options).then(({ text }) => {
       try {
-        return JSON.parse(text);
-      } catch {
-        throw new CheckFailure(`Could not read ${what}`, `${url} is not valid JSON.`);
+        return parseJson(text);
+      } catch (error) {
+        throw new CheckFailure(`Could not read ${what}`, `${url} is not valid JSON${error instanceof RangeError
+          ? `: it is ${error.message}` : ""}.`);
       }
     }));
   }
@@ -280,6 +351,17 @@ function keyBytes(multibase) {
 
 // --- The eddsa-jcs-2022 proof (vc-di-eddsa §3.3, "Verify Proof (eddsa-jcs-2022)") ---
 
+/** The 64 signature bytes of a proofValue ("z" + base58btc), or null. */
+function signatureBytes(proofValue) {
+  if (typeof proofValue !== "string" || !proofValue.startsWith("z") || proofValue.length > MAX_MULTIBASE_CHARS) return null;
+  try {
+    const bytes = base58Decode(proofValue.slice(1));
+    return bytes.length === 64 ? bytes : null;
+  } catch {
+    return null;
+  }
+}
+
 /** true if *proof* is a valid eddsa-jcs-2022 signature of *document* by *publicKey*. */
 export async function verifyJcsProof(document, proof, publicKey) {
   // 1. The unsecured document is the secured one without its proof.
@@ -288,21 +370,29 @@ export async function verifyJcsProof(document, proof, publicKey) {
   const { proofValue, ...options } = proof;
   if (options.type !== "DataIntegrityProof" || options.cryptosuite !== JCS_SUITE) return false;
   // 3. The signature: multibase base58btc ("z…") of 64 bytes.
-  if (typeof proofValue !== "string" || !proofValue.startsWith("z")) return false;
-  const signature = base58Decode(proofValue.slice(1));
-  if (signature.length !== 64) return false;
-  // 4. The document's @context must start with the proof's @context, in order;
-  //    the document is then hashed with the proof's @context.
-  if (options["@context"] !== undefined) {
-    const docContext = asArray(document["@context"]);
-    const proofContext = asArray(options["@context"]);
-    if (!proofContext.every((c, i) => jcs(c) === jcs(docContext[i] ?? null))) return false;
-    unsecured["@context"] = options["@context"];
+  const signature = signatureBytes(proofValue);
+  if (!signature) return false;
+  // 4. *If* the proof has an @context, the spec wants the document's @context to
+  //    start with it, and hashes the document with the proof's. We require the
+  //    same @context (URLs, as strings): a context appended after signing would
+  //    otherwise be accepted unsigned. Stricter than the spec and than Digital
+  //    Bazaar (both take a prefix), never more lenient. Without one, the document
+  //    keeps its own @context and the proof configuration has none (as in Digital
+  //    Bazaar's cryptosuite): a proof signed with an @context and stored without
+  //    it does not match.
+  if (Object.hasOwn(options, "@context")) {
+    const proofContext = options["@context"];
+    const docContext = document["@context"];
+    const same = typeof proofContext === "string" ? proofContext === docContext
+      : Array.isArray(proofContext) && Array.isArray(docContext) && proofContext.length > 0
+        && proofContext.length === docContext.length
+        && proofContext.every((c, i) => typeof c === "string" && c === docContext[i]);
+    if (!same) return false;
   }
   // 5. Transformation: the canonical (JCS) form of the unsecured document.
   const transformed = jcs(unsecured);
-  // 6. Proof configuration: the options plus the document's @context, canonical.
-  const config = jcs({ ...options, "@context": unsecured["@context"] });
+  // 6. Proof configuration: the proof options as they are, canonical.
+  const config = jcs(options);
   // 7. Hash: SHA-256(proof configuration) ‖ SHA-256(document), proof hash first.
   const hashData = new Uint8Array(64);
   hashData.set(await sha256(config), 0);
@@ -312,13 +402,32 @@ export async function verifyJcsProof(document, proof, publicKey) {
   return crypto.subtle.verify({ name: "Ed25519" }, key, signature, hashData);
 }
 
-const jcsProofOf = (document) => asArray(document?.proof).find((p) => p?.cryptosuite === JCS_SUITE);
+/** What is wrong with a set of proofs as a whole, or null (the rules of credpress verify). */
+function proofSetProblem(proofs) {
+  if (!proofs.every((p) => p !== null && typeof p === "object" && !Array.isArray(p))) return "A proof is not a JSON object.";
+  const seen = new Set();
+  const signers = new Set();
+  for (const proof of proofs) {
+    const text = jcs(proof);
+    if (seen.has(text)) return "The same proof appears twice.";
+    seen.add(text);
+    // One key signs once per cryptosuite: two different such proofs cannot both be "the" signature.
+    const signer = jcs([proof.cryptosuite ?? null, proof.verificationMethod ?? null]);
+    if (signers.has(signer)) return `Two different ${proof.cryptosuite} proofs by the same key.`;
+    signers.add(signer);
+    if (Object.hasOwn(proof, "previousProof")) return "Proof chains (previousProof) are not supported.";
+  }
+  return null;
+}
 
-/** Check *document*'s eddsa-jcs-2022 proof end to end: key resolution, then signature. */
+/** Check *document*'s eddsa-jcs-2022 proof end to end: key resolution, then signature.
+ * The other proofs must be well formed and by keys of the issuer too; their
+ * signatures (eddsa-rdfc-2022 needs a JSON-LD processor) are not checked here. */
 async function checkSignedBy(document, issuerId, ctx, what) {
-  const proof = jcsProofOf(document);
+  const proofs = asArray(document?.proof);
+  const proof = proofs.find((p) => p?.cryptosuite === JCS_SUITE);
   if (!proof) {
-    const suites = asArray(document?.proof).map((p) => p?.cryptosuite || p?.type).filter(Boolean);
+    const suites = proofs.map((p) => p?.cryptosuite || p?.type).filter((s) => typeof s === "string");
     if (suites.length) {
       throw new CheckFailure(`The signature on ${what} can't be checked in the browser`,
         `It is signed with ${suites.join(" and ")}, which needs a JSON-LD processor; check it with ` +
@@ -326,11 +435,31 @@ async function checkSignedBy(document, issuerId, ctx, what) {
     }
     throw new CheckFailure(`${what[0].toUpperCase()}${what.slice(1)} is not signed`, "It has no proof at all.");
   }
-  if (proof.proofPurpose !== "assertionMethod") {
-    throw new CheckFailure(`The signature on ${what} is not an issuing signature`,
-      `Its proofPurpose is ${JSON.stringify(proof.proofPurpose)}, not assertionMethod.`);
+  let problem;
+  try {
+    problem = proofSetProblem(proofs);
+  } catch {
+    problem = "A proof holds values that are not JSON.";
+  }
+  if (problem) throw new CheckFailure(`The signatures on ${what} are not a valid set`, problem);
+  for (const other of proofs) {
+    if (other.type !== "DataIntegrityProof" || !KNOWN_SUITES.includes(other.cryptosuite)) {
+      throw new CheckFailure(`${what[0].toUpperCase()}${what.slice(1)} carries an unknown kind of signature`,
+        `A proof is ${JSON.stringify(other.type)} with cryptosuite ${JSON.stringify(other.cryptosuite)}.`);
+    }
+    if (other.proofPurpose !== "assertionMethod") {
+      throw new CheckFailure(`The signature on ${what} is not an issuing signature`,
+        `Its proofPurpose is ${JSON.stringify(other.proofPurpose)}, not assertionMethod.`);
+    }
+    if (!signatureBytes(other.proofValue)) {
+      throw new CheckFailure(`The signature on ${what} is malformed`,
+        `The ${other.cryptosuite} proofValue is not "z" + base58btc of a 64-byte Ed25519 signature.`);
+    }
   }
   const resolved = await resolveKey(proof.verificationMethod, issuerId, ctx);
+  for (const other of proofs) {
+    if (other.verificationMethod !== proof.verificationMethod) await resolveKey(other.verificationMethod, issuerId, ctx);
+  }
   let valid;
   try {
     valid = await verifyJcsProof(document, proof, resolved.key);
@@ -430,6 +559,43 @@ export function recipientName(credential) {
   return typeof named?.identityHash === "string" ? named.identityHash : subject?.name;
 }
 
+/** The identity a verified signature proves: the did:web host (as a browser's
+ * address bar writes it, so look-alike letters show as xn--…), or for did:key
+ * an unknown key. *host* is null for did:key. */
+export function signerOf(issuerId) {
+  if (typeof issuerId === "string" && issuerId.startsWith("did:web:")) {
+    try {
+      const host = new URL(`https://${decodeURIComponent(issuerId.slice("did:web:".length).split(/[:#]/)[0])}/`).host;
+      if (host) return { host, label: host };
+    } catch {
+      // not a valid host: fall through
+    }
+  }
+  return { host: null, label: "an unknown key" };
+}
+
+/** Who issued *credential*, as far as its (verified) signature shows, compared
+ * with this site's issuers (options.siteIssuers: [{did, name}]). */
+function issuerIdentity(credential, issuerId, options) {
+  const { host, label } = signerOf(issuerId);
+  const claimed = typeof credential.issuer?.name === "string" ? credential.issuer.name : null;
+  const site = asArray(options.siteIssuers).filter((i) => typeof i?.did === "string");
+  const entry = site.find((i) => i.did === issuerId);
+  // A badge page names its own issuer: the credential's name is then signed by that issuer's key.
+  const own = Boolean(entry) || (options.expect?.issuer !== undefined && options.expect.issuer === issuerId);
+  const name = own ? (typeof entry?.name === "string" && entry.name) || claimed : null;
+  return {
+    id: issuerId, host, claimed, own, checked: Array.isArray(options.siteIssuers), site,
+    label: own && name ? `${name} (${label})` : label,
+  };
+}
+
+function siteIssuerList(site) {
+  if (!site.length) return "none listed";
+  return site.map((i) => (typeof i.name === "string" ? `${i.name} (${signerOf(i.did).label})` : signerOf(i.did).label))
+    .join(", ");
+}
+
 async function runChecks(credential, ctx) {
   const options = ctx.options;
   const now = options.now ? new Date(options.now) : new Date();
@@ -437,7 +603,6 @@ async function runChecks(credential, ctx) {
     return [notOk("format", "This is not a credential", "The JSON is not an object.")];
   }
   const issuerId = idOf(credential.issuer);
-  const issuerName = credential.issuer?.name || issuerId || "an unknown issuer";
   if (typeof issuerId !== "string") return [notOk("format", "The credential names no issuer", "It has no issuer id.")];
   const checks = [];
   // Start downloading status lists now, alongside the key; they are trusted only once checked.
@@ -449,12 +614,22 @@ async function runChecks(credential, ctx) {
   // The issuer's key and the signature: one step (the key is needed first), two lines.
   try {
     const { proof, where } = await checkSignedBy(credential, issuerId, ctx, "the credential");
-    checks.push(ok("signature", `Signed by ${issuerName}`,
+    // Only now does the issuer's identifier mean anything: it is who signed.
+    const issuer = issuerIdentity(credential, issuerId, options);
+    ctx.issuer = issuer;
+    checks.push(ok("signature", `Signed by ${issuer.label}`,
       `The ${JCS_SUITE} signature matches the credential file exactly: nothing in it has changed since it was signed.`));
     const key = proof.verificationMethod.slice(issuerId.length + 1);
     checks.push(where
       ? ok("key", "Key listed in the issuer's DID document", `The signing key (${key}) is published for issuing credentials in ${where}.`)
-      : ok("key", "Key is the issuer's own did:key", "The issuer's identifier is the signing key itself."));
+      : ok("key", "Key is the issuer's own did:key",
+        "The issuer's identifier is the signing key itself: anyone can make such a key, so it names no organisation."));
+    if (issuer.checked && issuer.own) {
+      checks.push(ok("issuer", "An issuer of this site", `${issuer.label} is ${issuerId}, one of this site's issuers.`));
+    } else if (issuer.checked) {
+      checks.push(notOk("issuer", "Not an issuer of this site",
+        `The signer, ${issuerId}, is not one of this site's issuers: ${siteIssuerList(issuer.site)}.`, "foreign"));
+    }
   } catch (error) {
     checks.push(fromFailure("signature", error));
     return checks; // nothing else means anything without a good signature
@@ -465,6 +640,9 @@ async function runChecks(credential, ctx) {
   if (expect.id !== undefined && credential.id !== expect.id) {
     checks.push(notOk("match", "This is not the credential shown on this page",
       `The page is about ${expect.id}; the file holds ${credential.id}.`));
+  } else if (expect.issuer !== undefined && issuerId !== expect.issuer) {
+    checks.push(notOk("match", "This credential is not from this page's issuer",
+      `The page is about a credential of ${expect.issuer}; the file is signed by ${issuerId}.`));
   } else if (expect.recipient !== undefined && recipientName(credential) !== expect.recipient) {
     checks.push(notOk("match", "The name on this page is not the signed name",
       `The page says ${JSON.stringify(expect.recipient)}; the signed credential says ${JSON.stringify(recipientName(credential))}.`));
@@ -486,28 +664,42 @@ async function runChecks(credential, ctx) {
   return checks;
 }
 
-function finish(checks, credential, started, options) {
+// Which state wins when several checks did not pass.
+const PRECEDENCE = ["failed", "revoked", "expired", "unsupported", "foreign"];
+
+function finish(checks, credential, started, options, issuer = null) {
   const statuses = checks.map((c) => c.status);
-  const state = ["failed", "revoked", "expired", "unsupported"].find((s) => statuses.includes(s)) || "verified";
-  const issuer = credential?.issuer?.name || idOf(credential?.issuer) || "its issuer";
+  const state = PRECEDENCE.find((s) => statuses.includes(s)) || "verified";
+  const claimed = typeof credential?.issuer?.name === "string" && credential.issuer.name
+    || idOf(credential?.issuer) || "its issuer";
+  // Once the signature is verified, say who signed; before, only what the credential claims.
+  const who = issuer?.label ?? claimed;
   const first = checks.find((c) => c.status === state); // the check that decided it
+  const foreign = issuer?.host
+    ? [`Signed by ${issuer.host}, not by this site`,
+      `Genuine signature by ${issuer.host}, which is not an issuer of this site.`]
+    : ["Signed by an unknown key, not by this site",
+      "Genuine signature by an unknown key (did:key), which anyone can make and which is not an issuer of this site."];
+  if (issuer?.claimed) foreign[1] += ` The name in it, ${JSON.stringify(issuer.claimed)}, is only what the signer says.`;
   const words = {
-    verified: ["Verified", `This credential was issued by ${issuer} and has not been changed.`],
+    verified: ["Verified", `This credential was issued by ${who} and has not been changed.`],
+    foreign,
     failed: ["Not verified", credential?.issuer
-      ? `This credential claims to be from ${issuer}, but that could not be confirmed. Do not rely on it.`
+      ? `This credential claims to be from ${claimed}, but that could not be confirmed. Do not rely on it.`
       : "This could not be checked as a credential."],
-    revoked: ["Revoked", `${issuer} has withdrawn this credential.`],
+    revoked: ["Revoked", `${who} has withdrawn this credential.`],
     expired: ["Expired", `${first?.label}. The signature is genuine, but the credential is no longer valid.`],
     unsupported: ["Could not be fully checked", `${first?.label}.`],
   };
   const [headline, summary] = words[state];
-  return { state, headline, summary, checks, credential, verifyHref: options.verifyHref,
+  return { state, headline, summary, checks, credential, issuer, verifyHref: options.verifyHref,
     ms: Math.round((performance.now() - started) * 10) / 10 };
 }
 
 /**
  * Verify a credential given as JSON text (the exact bytes of the file, decoded).
- * options: {baseUrl, siteRoot, now, expect: {id, recipient}, prefetchDids: [did], verifyHref}.
+ * options: {baseUrl, siteRoot, now, expect: {id, issuer, recipient}, siteIssuers: [{did, name}],
+ *           prefetchDids: [did], verifyHref}.
  */
 export async function verifyCredentialText(text, options = {}, started = performance.now(), ctx = newContext(options)) {
   let credential = null;
@@ -516,19 +708,24 @@ export async function verifyCredentialText(text, options = {}, started = perform
     if (!(await ed25519Supported())) {
       checks = [notOk("browser", "This browser can't check Ed25519 signatures",
         "Use the verify page in a current browser, or run credpress verify on the downloaded file.", "unsupported")];
+    } else if (typeof text !== "string" || text.length > MAX_JSON_CHARS) {
+      checks = [notOk("format", "This is too large to be a credential",
+        `A credential is a few kilobytes of JSON; this is over ${MAX_JSON_CHARS / 1e6} million characters.`)];
     } else {
       try {
-        credential = JSON.parse(text);
-      } catch {
+        credential = parseJson(text);
+      } catch (error) {
         credential = null;
-        checks = [notOk("format", "This is not valid JSON", "The credential file could not be read as JSON.")];
+        checks = [error instanceof RangeError
+          ? notOk("format", "This JSON is nested too deeply to be a credential", `It is ${error.message}.`)
+          : notOk("format", "This is not valid JSON", "The credential file could not be read as JSON.")];
       }
       checks ??= await runChecks(credential, ctx);
     }
   } catch (error) {
     checks = [fromFailure("error", error)];
   }
-  return finish(checks, credential, started, options);
+  return finish(checks, credential, started, options, ctx.issuer ?? null);
 }
 
 /** Fetch the credential at *url* and verify those very bytes. A badge page URL
@@ -561,34 +758,56 @@ export function extractCredential(bytes) {
   return text.trimStart().startsWith("<") ? fromSvg(text) : text;
 }
 
+const BAKED_KEYWORD = "openbadgecredential";
+
 function fromPng(bytes) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found = [];
   // Chunks after the 8-byte signature: length (4, big-endian) | type (4) | data | CRC (4).
   for (let at = 8; at + 12 <= bytes.length;) {
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const data = bytes.subarray(at + 8, at + 8 + length);
-    const nul = data.indexOf(0);
-    if (type === "iTXt" && nul > 0 && String.fromCharCode(...data.subarray(0, nul)) === "openbadgecredential") {
-      // keyword \0 | compression flag | method | language \0 | translated keyword \0 | UTF-8 text
-      if (data[nul + 1] !== 0) throw new CheckFailure("The baked credential is compressed", "OB 3.0 forbids compressing it.");
-      const language = data.indexOf(0, nul + 3);
-      const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
-      if (translated < 0) throw new CheckFailure("The baked credential is malformed", "Its iTXt chunk is cut short.");
-      return jsonOrJwt(utf8(data.subarray(translated + 1)));
+    // A PNG keyword is 1-79 Latin-1 characters, then a NUL (PNG §11.3.4).
+    const nul = data.subarray(0, 80).indexOf(0);
+    // Text chunks of any kind with the badge keyword count: a second credential,
+    // even in a tEXt or zTXt chunk, makes the badge ambiguous.
+    if (["iTXt", "tEXt", "zTXt"].includes(type) && nul > 0 && String.fromCharCode(...data.subarray(0, nul)) === BAKED_KEYWORD) {
+      found.push({ type, data, nul });
     }
     if (type === "IEND") break;
     at += 12 + length;
   }
-  throw new CheckFailure("This PNG holds no credential", "It has no iTXt chunk with the keyword openbadgecredential.");
+  if (found.length > 1) {
+    throw new CheckFailure("This PNG holds more than one credential",
+      `It has ${found.length} ${BAKED_KEYWORD} chunks. A baked badge holds exactly one credential, so it is not clear which ` +
+      "one this badge stands for; none of them is checked. Ask the issuer for the credential file itself.");
+  }
+  if (!found.length) {
+    throw new CheckFailure("This PNG holds no credential", `It has no iTXt chunk with the keyword ${BAKED_KEYWORD}.`);
+  }
+  const [{ type, data, nul }] = found;
+  if (type !== "iTXt") throw new CheckFailure("The baked credential is malformed", `It is in a ${type} chunk; OB 3.0 uses iTXt.`);
+  // keyword \0 | compression flag | method | language \0 | translated keyword \0 | UTF-8 text
+  if (data[nul + 1] !== 0) throw new CheckFailure("The baked credential is compressed", "OB 3.0 forbids compressing it.");
+  const language = data.indexOf(0, nul + 3);
+  const translated = language < 0 ? -1 : data.indexOf(0, language + 1);
+  if (translated < 0) throw new CheckFailure("The baked credential is malformed", "Its iTXt chunk is cut short.");
+  return jsonOrJwt(utf8(data.subarray(translated + 1)));
 }
 
 function fromSvg(text) {
   const doc = new DOMParser().parseFromString(text, "image/svg+xml");
-  const element = doc.getElementsByTagNameNS(OB_BAKED_NS, "credential")[0];
-  if (doc.querySelector("parsererror") || !element) {
+  const elements = doc.getElementsByTagNameNS(OB_BAKED_NS, "credential");
+  if (doc.querySelector("parsererror") || !elements.length) {
     throw new CheckFailure("This file holds no credential", "It is not JSON, and not an SVG with an <openbadges:credential> element.");
   }
+  if (elements.length > 1) {
+    throw new CheckFailure("This SVG holds more than one credential",
+      `It has ${elements.length} <openbadges:credential> elements. A baked badge holds exactly one credential, so it is ` +
+      "not clear which one this badge stands for; none of them is checked. Ask the issuer for the credential file itself.");
+  }
+  const [element] = elements;
   if (element.hasAttribute("verify")) return jsonOrJwt(element.getAttribute("verify"));
   return jsonOrJwt(element.textContent);
 }
@@ -601,11 +820,15 @@ function jsonOrJwt(text) {
   return text;
 }
 
-/** Verify a dropped or chosen file (JSON, baked PNG or baked SVG). */
+const fileTooLarge = (size) => new CheckFailure("This file is too large to be a credential or a badge",
+  `It is ${(size / 1e6).toFixed(1)} MB; a credential or a baked badge is far smaller (at most ${MAX_FILE_BYTES / 1e6} MB here).`);
+
+/** Verify a dropped or chosen file's bytes (JSON, baked PNG or baked SVG). */
 export async function verifyFileBytes(bytes, options = {}) {
   const started = performance.now();
   let text;
   try {
+    if (bytes.length > MAX_FILE_BYTES) throw fileTooLarge(bytes.length);
     text = extractCredential(bytes);
   } catch (error) {
     const failure = error instanceof CheckFailure ? error
@@ -613,4 +836,18 @@ export async function verifyFileBytes(bytes, options = {}) {
     return finish([fromFailure("format", failure)], null, started, options);
   }
   return verifyCredentialText(text, options, started);
+}
+
+/** Verify a dropped or chosen File (or Blob), refusing a huge one before reading it. */
+export async function verifyFile(file, options = {}) {
+  const started = performance.now();
+  let bytes;
+  try {
+    if (file.size > MAX_FILE_BYTES) throw fileTooLarge(file.size);
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (error) {
+    const failure = error instanceof CheckFailure ? error : new CheckFailure("This file can't be read", String(error?.message ?? error));
+    return finish([fromFailure("format", failure)], null, started, options);
+  }
+  return verifyFileBytes(bytes, options);
 }

@@ -74,8 +74,10 @@ def proof_options(suite: Cryptosuite, verification_method: str, created: str | N
 def hash_data(suite: Cryptosuite, unsecured: dict[str, Any], options: dict[str, Any]) -> bytes:
     """Steps 2-4: SHA-256(canonical proof config) ‖ SHA-256(canonical document)."""
     config = {k: v for k, v in options.items() if k != "proofValue"}
-    # Step 2: the proof configuration carries the document's @context.
-    config["@context"] = unsecured["@context"]
+    # Step 2: an rdfc proof configuration carries the document's @context; a jcs one
+    # is the proof options as they are (their own @context, if any: vc-di-eddsa §3.3).
+    if not suite.proof_keeps_context:
+        config["@context"] = unsecured["@context"]
     proof_hash = _proof_hash(suite.name, json.dumps(config, sort_keys=True))
     doc_hash = hashlib.sha256(suite.canonicalize(unsecured)).digest()
     return proof_hash + doc_hash
@@ -143,18 +145,21 @@ def verify_proof(
         return ProofCheck(False, suite.name, vm, "proof has no verificationMethod")
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     options = {k: v for k, v in proof.items() if k != "proofValue"}
-    if suite.proof_keeps_context:
-        # vc-di-eddsa §3.4: the document's @context must start with the proof's.
-        doc_ctx, proof_ctx = unsecured.get("@context"), options.get("@context")
-        doc_list = doc_ctx if isinstance(doc_ctx, list) else [doc_ctx]
-        proof_list = proof_ctx if isinstance(proof_ctx, list) else [proof_ctx]
-        if proof_ctx is None or doc_list[: len(proof_list)] != proof_list:
+    if suite.proof_keeps_context and "@context" in options:
+        # vc-di-eddsa eddsa-jcs-2022 Verify Proof (§3.3.2), step 4: *if* the proof has an
+        # @context, the document's must start with it, and the document is hashed with the
+        # proof's. We require the same @context (URLs, as strings): a context appended after
+        # signing would otherwise be accepted unsigned. Stricter than the spec and than
+        # Digital Bazaar (both take a prefix), never more lenient.
+        doc_ctx, proof_ctx = unsecured.get("@context"), options["@context"]
+        urls = [proof_ctx] if isinstance(proof_ctx, str) else proof_ctx if isinstance(proof_ctx, list) else []
+        if not urls or not all(isinstance(c, str) for c in urls) or proof_ctx != doc_ctx:
             return ProofCheck(False, suite.name, vm, "proof @context does not match the document")
-        # ...and the document is then hashed with the proof's @context, so the
-        # proof's @context is covered by the signature too.
-        unsecured["@context"] = proof_ctx
-    else:
+    elif not suite.proof_keeps_context:
         options.pop("@context", None)
+    # A jcs proof without @context: the document is hashed with its own @context and
+    # the proof configuration has none, so a proof signed with an @context and stored
+    # without it does not match (Digital Bazaar's eddsa-jcs-2022 does the same).
     try:
         signature = multibase.decode_signature(proof.get("proofValue"))  # type: ignore[arg-type]
     except ValueError as exc:

@@ -7,6 +7,9 @@ _INDEX = {c: i for i, c in enumerate(_ALPHABET)}
 
 ED25519_PUB_PREFIX = b"\xed\x01"
 ED25519_PRIV_PREFIX = b"\x80\x26"
+# An Ed25519 signature is 88 base58 characters and a Multikey 48: values read from
+# credentials and DID documents are refused beyond this, before any decoding.
+MAX_MULTIBASE_CHARS = 128
 
 
 def b58encode(data: bytes) -> str:
@@ -20,6 +23,7 @@ def b58encode(data: bytes) -> str:
 
 
 def b58decode(text: str) -> bytes:
+    # Time quadratic in len(text): callers bound untrusted input (MAX_MULTIBASE_CHARS).
     number = 0
     for char in text:
         if char not in _INDEX:
@@ -39,6 +43,8 @@ def decode_public_key(multibase: str) -> bytes:
     """The 32 raw bytes of a ``z6Mk…`` Ed25519 public key; ValueError otherwise."""
     if not isinstance(multibase, str) or not multibase.startswith("z"):
         raise ValueError("public key is not a base58btc multibase value")
+    if len(multibase) > MAX_MULTIBASE_CHARS:
+        raise ValueError(f"public key is longer than {MAX_MULTIBASE_CHARS} characters: not an Ed25519 Multikey")
     try:
         data = b58decode(multibase[1:])
     except ValueError:
@@ -66,4 +72,6 @@ def decode_secret_key(multibase: str) -> bytes:
 def decode_signature(proof_value: str) -> bytes:
     if not isinstance(proof_value, str) or not proof_value.startswith("z"):
         raise ValueError("proofValue is not base58btc multibase")
+    if len(proof_value) > MAX_MULTIBASE_CHARS:
+        raise ValueError(f"proofValue is longer than {MAX_MULTIBASE_CHARS} characters: not an Ed25519 signature")
     return b58decode(proof_value[1:])

@@ -35,7 +35,7 @@ from ..vc import cryptosuites, datamodel
 from ..vc.contexts import is_known_context
 from ..vc.recipient import email_identity, normalise_email
 from .fetch import FetchError, Resolver
-from .methods import ResolvedMethod, resolve_method
+from .methods import ResolvedMethod, resolve_method, verified_issuer
 
 CHECK_IDS = ("datamodel", "proof", "issuer-key", "status", "validity", "recipient")
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -84,6 +84,8 @@ class VerificationResult:
     source: str
     credential_id: str | None
     checks: tuple[Check, ...] = field(default_factory=tuple)
+    issuer_name: str | None = None  # what the credential calls its issuer: a claim, never checked
+    issuer_domain: str | None = None  # who signed (verified_issuer), once proof and issuer-key passed
 
     @property
     def status(self) -> str:
@@ -104,6 +106,8 @@ class VerificationResult:
             "source": self.source,
             "id": self.credential_id,
             "status": self.status,
+            "issuer_name": self.issuer_name,
+            "issuer_domain": self.issuer_domain,
             "checks": [c.to_json() for c in self.checks],
         }
 
@@ -129,7 +133,10 @@ def verify_credential(
     if recipient is not None:
         checks.append(_guard("recipient", lambda: _recipient(doc, recipient)))
     credential_id = doc.get("id") if isinstance(doc.get("id"), str) else None
-    return VerificationResult(source, credential_id, tuple(checks))
+    profile = doc.get("issuer")
+    name = profile.get("name") if isinstance(profile, dict) and isinstance(profile.get("name"), str) else None
+    signed = not any(c.failed for c in checks if c.id in ("proof", "issuer-key"))
+    return VerificationResult(source, credential_id, tuple(checks), name, verified_issuer(issuer) if signed else None)
 
 
 def _guard(check_id: str, run: Callable[[], Check]) -> Check:

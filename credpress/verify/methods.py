@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..vc import multibase
 from ..vc.did import did_document_url
@@ -127,3 +127,20 @@ def _from_controller_document(method_id: str, base: str, document: Any) -> Resol
         document_id=doc_id,
         problems=tuple(problems),
     )
+
+
+def verified_issuer(issuer: str | None) -> str | None:
+    """Who an issuer identifier names, for a credential whose key has been checked: the host
+    of a did:web (``badges.example.org``, a port kept) or https issuer, ``unknown key
+    (did:key)`` for a did:key (anyone can make one). Unlike ``issuer.name``, which any
+    signer can copy, this is what the signature proves."""
+    issuer = issuer or ""
+    if issuer.startswith("did:key:"):
+        return "unknown key (did:key)"
+    if issuer.startswith("did:web:"):
+        host = unquote(issuer[len("did:web:") :].split("#")[0].split(":")[0])
+    elif issuer.startswith("https://"):
+        host = urlsplit(issuer).netloc
+    else:
+        return None
+    return host.lower() or None

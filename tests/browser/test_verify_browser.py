@@ -411,10 +411,12 @@ def signed_elsewhere(built: Built, served: Served, issuer: str, method: str) -> 
 
 
 def test_verify_page_did_key_issuer(page, built: Built, served: Served) -> None:
+    # A genuine signature, but by a key that names no one: never the green verdict.
     did = "did:key:" + built.key.public_multibase
     state, text = paste(page, served, signed_elsewhere(built, served, did, f"{did}#{built.key.public_multibase}"))
-    assert state == "verified", text
-    assert "Signed by Elsewhere College" in text and "Key is the issuer's own did:key" in text
+    assert state == "foreign", text
+    assert "Signed by an unknown key" in text and "Key is the issuer's own did:key" in text
+    assert "Signed by Elsewhere College" not in text and '"Elsewhere College"' in text  # quoted as its claim
 
 
 def test_verify_page_fetches_other_hosts_did_documents_over_https(page, built: Built, served: Served) -> None:
@@ -434,5 +436,6 @@ def test_verify_page_fetches_other_hosts_did_documents_over_https(page, built: B
 
     page.route(lambda url: not url.startswith(served.url), offline)
     state, text = paste(page, served, signed_elsewhere(built, served, did, f"{did}#k"))
-    assert state == "verified", text
+    assert state == "foreign", text  # genuine, by college.example: not an issuer of this site
+    assert "Genuine signature by college.example, which is not an issuer of this site" in text
     assert asked == ["https://college.example/badges/did.json"]

@@ -219,7 +219,7 @@ INSPECT = r"""() => {
   const sameOrigin = (url) => { try { return new URL(url, location.href).origin === origin; } catch { return false; } };
   const ownScript = (s) => s.src
     ? sameOrigin(s.src) && new URL(s.src).pathname.includes("/assets/") && !s.textContent.trim()
-    : s.type === "application/ld+json" && s.id === "credential-json";
+    : (s.type === "application/ld+json" && s.id === "credential-json") || (s.type === "application/json" && s.id === "site-issuers");
   const ownImage = (i) => sameOrigin(i.src) && new URL(i.src).pathname.includes("/images/");
   const URL_ATTRS = ["href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "srcdoc"];
   const findings = {scripts: [], handlers: [], urls: [], elements: []};
@@ -421,8 +421,11 @@ def test_verify_page_renders_a_hostile_credential_as_text(contexts: dict[bool, A
         assert section.get_attribute("data-verification") == "verified", section.inner_text()
         claims = dict(zip(page.locator(".verification-claims dt").all_text_contents(),
                           page.locator(".verification-claims dd").all_text_contents()))
-        assert claims["Awarded to"] == GRACE and claims["Achievement"] == BETA_NAME and claims["Issuer"] == ISSUER_NAME
-        assert f"Signed by {ISSUER_NAME}" in text_of(page, "#verification")
+        # This site's issuer: its name (from the page's own list, JSON in a data block) and its domain.
+        assert claims["Awarded to"] == GRACE and claims["Achievement"] == BETA_NAME
+        assert claims["Issuer"] == f"{ISSUER_NAME} (example.test)"
+        assert f"Signed by {ISSUER_NAME} (example.test)" in text_of(page, "#verification")
+        assert [i["name"] for i in json.loads(text_of(page, "script#site-issuers"))] == [ISSUER_NAME]
         assert page.evaluate(INSPECT) == NOTHING
         page.evaluate(POKE)
         assert page.evaluate("window.__pwned") is None
