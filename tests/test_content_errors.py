@@ -150,7 +150,7 @@ CASES.update({
     'bad-language': ({'site.yaml': 'base_url: https://example.test/badges/\nlanguage: english!\n'},
         ['content/site.yaml:2: language: not a BCP 47 language tag (e.g. en, en-GB)']),
     'base-query': ({'site.yaml': 'base_url: https://example.test/badges/?x=1\n'},
-        ['content/site.yaml:1: base_url: must not have a query or fragment']),
+        ["content/site.yaml:1: base_url: must not have a query or fragment ('?' or '#')"]),
     'base-missing': ({'site.yaml': 'title: No base\n'},
         ['content/site.yaml:1: base_url: required field is missing']),
     'awarded-number': (aw(base.replace('awarded: 2026-03-01','awarded: 20260301')),

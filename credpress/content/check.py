@@ -8,10 +8,8 @@ when there is none.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..errors import Problem
 from . import rules
@@ -51,20 +49,7 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     data = checker.mapping(source.data, SITE_SCHEMA, source.path)
     if data is None:
         return None
-    base = data["base_url"]
-    parts = urlsplit(base)
-    line = source.data.lines.get("base_url")
-    if parts.scheme != "https":
-        checker.error(source.path, line, "base_url", "must be an https URL (verifiers require TLS for did:web)")
-        return None
-    if parts.query or parts.fragment:
-        checker.error(source.path, line, "base_url", "must not have a query or fragment")
-        return None
-    if re.fullmatch(r"[\d.]+|\[.*\]", parts.hostname or ""):
-        checker.error(source.path, line, "base_url", "must use a host name, not an IP address (did:web)")
-        return None
-    if not base.endswith("/"):
-        base += "/"
+    base = data["base_url"]  # checked and normalised by fields.base_url
     return Site(base_url=base, title=data.get("title", "Credentials"), language=data.get("language", "en"))
 
 

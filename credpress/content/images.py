@@ -12,17 +12,27 @@ from pathlib import Path
 from .fields import Invalid
 from .model import ImageFile
 
+MAX_NAME_LENGTH = 200  # characters in one file or folder name of an image path
+
 
 def image_file(root: Path, rel: str) -> ImageFile:
     """The image at *rel* under the content folder *root*; Invalid (with the reason) otherwise."""
     candidate = Path(rel)
     if candidate.is_absolute() or ".." in candidate.parts:
         raise Invalid("must be a path inside the content folder")
+    for name in candidate.parts:
+        # Published as a URL path and a file on any static host: keep each name short enough
+        # for every file system (255 bytes) once percent-encoded parts are counted.
+        if len(name) > MAX_NAME_LENGTH:
+            raise Invalid(f"file name '{name[:40]}…' is longer than {MAX_NAME_LENGTH} characters")
     full = root / candidate
-    if not full.resolve().is_relative_to(root.resolve()):
-        raise Invalid("points outside the content folder")
-    if not full.is_file():
-        raise Invalid(f"image file {rel} not found")
+    try:
+        if not full.resolve().is_relative_to(root.resolve()):
+            raise Invalid("points outside the content folder")
+        if not full.is_file():
+            raise Invalid(f"image file {rel} not found")
+    except OSError as exc:
+        raise Invalid(f"cannot read image file {rel} ({exc.strerror})") from None
     try:
         media_type = _sniff_image(full)
     except Invalid as exc:

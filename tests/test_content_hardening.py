@@ -1,0 +1,193 @@
+"""Issue 9, "nothing lost, nothing forged": each class of bad content is refused in the
+shared mechanism, with its exact `path:line: field: message`, exit 1 and nothing written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import make_build
+from test_content_errors import _apply, _replace, _snapshot
+
+from credpress.cli import main
+
+AWARD = "- achievement: alpha\n  recipient:\n    name: X\n    email: x@example.org\n  awarded: 2026-03-01\n"
+
+
+def _evidence(url: str) -> dict[str, str]:
+    return {"awards/more.yaml": AWARD + f"  evidence:\n    - name: E\n      url: '{url}'\n"}
+
+
+def _site(base_url: str) -> dict[str, str]:
+    return {"site.yaml": f"base_url: '{base_url}'\n"}
+
+
+EVIDENCE = "content/awards/more.yaml:8: [0].evidence[0].url: "
+BASE = "content/site.yaml:1: base_url: "
+
+# 1. Every URL that enters a signed document is a valid absolute http(s) URL.
+URL_CASES = {
+    "evidence-space": (_evidence("https://e.example/my work"), EVIDENCE + "contains a space (write it as %20)"),
+    "evidence-quote": (
+        _evidence('https://e.example/"x"'),
+        EVIDENCE + "contains '\"' in its path, which is not allowed in a URL (write it as %22)",
+    ),
+    "evidence-angle": (
+        _evidence("https://e.example/<b>"),
+        EVIDENCE + "contains '<' in its path, which is not allowed in a URL (write it as %3C)",
+    ),
+    "evidence-pipe": (
+        _evidence("https://e.example/?a|b"),
+        EVIDENCE + "contains '|' in its query, which is not allowed in a URL (write it as %7C)",
+    ),
+    "evidence-port": (_evidence("https://e.example:99999/"), EVIDENCE + "port 99999 is out of range (1-65535)"),
+    "evidence-port-word": (_evidence("https://e.example:abc/"), EVIDENCE + "port 'abc' is not a number"),
+    "evidence-ipv6": (_evidence("https://[::g]/x"), EVIDENCE + "has an IPv6 address that does not parse ('[::g]')"),
+    "evidence-userinfo": (
+        _evidence("https://me:secret@e.example/"),
+        EVIDENCE + "must not contain a user name or password ('@' before the host)",
+    ),
+    "evidence-percent": (
+        _evidence("https://e.example/100%"),
+        EVIDENCE + "has a '%' in its path that is not followed by two hex digits (write a literal % as %25)",
+    ),
+    "evidence-backslash": (
+        _evidence("https://e.example\\evil.example/"),
+        EVIDENCE + "contains a backslash '\\' (use '/')",
+    ),
+    "evidence-relative": (
+        _evidence("https:e.example/x"),
+        EVIDENCE + "must be an absolute http(s) URL (scheme://host/path)",
+    ),
+    "evidence-dot-segment": (
+        _evidence("https://e.example/a/../b"),
+        EVIDENCE + "has a '.' or '..' path segment (write the path without them)",
+    ),
+    "evidence-bad-ipv4": (
+        _evidence("https://1.2.3.999/"),
+        EVIDENCE + "host '1.2.3.999' ends in a number but is not an IPv4 address",
+    ),
+    "alignment-brace": (
+        _replace("achievements/beta.yaml", "https://framework.example/beta", "https://framework.example/{beta}"),
+        "content/achievements/beta.yaml:9: alignment[0].url: "
+        "contains '{' in its path, which is not allowed in a URL (write it as %7B)",
+    ),
+    "issuer-url-bad-host": (
+        _replace("issuers/acme.yaml", "https://acme.example/", "https://acme..example/"),
+        "content/issuers/acme.yaml:2: url: host 'acme..example' has an empty label ('..')",
+    ),
+    "image-name-300": (
+        {
+            **_replace("achievements/beta.yaml", "images/badge-b.png", "images/" + "b" * 300 + ".png"),
+        },
+        "content/achievements/beta.yaml:5: image: file name '" + "b" * 40 + "…' is longer than 200 characters",
+    ),
+    "base-backslash": (_site("https://badges.example\\evil/"), BASE + "contains a backslash '\\' (use '/')"),
+    "base-dot-segment": (
+        _site("https://badges.example/a/../b/"),
+        BASE + "has a '.' or '..' path segment (write the path without them)",
+    ),
+    "base-space": (_site("https://badges.example/my badges/"), BASE + "contains a space (write it as %20)"),
+    "base-empty-segment": (_site("https://badges.example//b/"), BASE + "has an empty path segment ('//')"),
+    "base-encoded-slash": (
+        _site("https://badges.example/a%2Fb/"),
+        BASE + "has an encoded '/' (%2F) in its path, which did:web cannot express",
+    ),
+    "base-encoded-other": (
+        _site("https://badges.example/a%20b/"),
+        BASE + "path segment 'a%20b' may only use letters, digits, '-', '.' and '_' (did:web)",
+    ),
+    "base-empty-userinfo": (
+        _site("https://@badges.example/"),
+        BASE + "must not contain a user name or password ('@' before the host)",
+    ),
+    "base-userinfo": (
+        _site("https://me@badges.example/"),
+        BASE + "must not contain a user name or password ('@' before the host)",
+    ),
+    "base-trailing-hash": (_site("https://badges.example/#"), BASE + "must not have a query or fragment ('?' or '#')"),
+    "base-trailing-question": (
+        _site("https://badges.example/?"),
+        BASE + "must not have a query or fragment ('?' or '#')",
+    ),
+    "base-port-99999": (_site("https://badges.example:99999/"), BASE + "port 99999 is out of range (1-65535)"),
+    "base-port-abc": (_site("https://badges.example:abc/"), BASE + "port 'abc' is not a number"),
+    "base-ipv6": (_site("https://[::1]/"), BASE + "must use a host name, not an IP address (did:web)"),
+    "base-bad-idn": (
+        _site("https://bad\u2488host.example/"),
+        BASE + "host 'bad\u2488host.example' is not a valid international domain name "
+        "(Codepoint U+2488 not allowed at position 4 in 'bad⒈host.example')",
+    ),
+}
+
+CASES = dict(URL_CASES)
+
+
+@pytest.fixture
+def built(small_content: Path, key_file: Path, tmp_path: Path, monkeypatch) -> Path:
+    """A good build in tmp/_site, run from tmp so messages start with content/."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["build", "--key", str(key_file)])
+    assert result.exit_code == 0, result.output
+    return tmp_path / "_site"
+
+
+def _refused(content: Path, key_file: Path, site: Path, edits: dict, args: tuple[str, ...] = ()) -> list[str]:
+    """Apply edits, build: exit 1, nothing written; the error lines (warnings and summary left out)."""
+    before = _snapshot(site)
+    lock_before = (content / "credpress.lock").read_bytes()
+    _apply(content, edits)
+    result = CliRunner().invoke(main, ["build", "--key", str(key_file), *args])
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if not line.startswith(("warning:", "Aborted"))]
+    count = len(lines)
+    assert result.output.splitlines()[-1] == f"Aborted with {count} content error{'s' if count > 1 else ''}"
+    assert _snapshot(site) == before
+    assert (content / "credpress.lock").read_bytes() == lock_before
+    return lines
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_content_is_refused_with_its_message(name, built, small_content, key_file):
+    edits, expected = CASES[name]
+    assert _refused(small_content, key_file, built, edits) == [expected]
+
+
+def _tricky_url_content(content: Path) -> None:
+    """Tricky-but-valid URLs: an IDN, upper-case base_url, an image named with a space and '#'."""
+    (content / "site.yaml").write_text("base_url: https://Bádges.EXAMPLE:443/Badges\ntitle: T\n", "utf-8")
+    art = content / "images" / "badge art #1.png"
+    art.write_bytes((content / "images" / "badge-b.png").read_bytes())
+    beta = content / "achievements" / "beta.yaml"
+    beta.write_text(beta.read_text("utf-8").replace("images/badge-b.png", "'images/badge art #1.png'"), "utf-8")
+    (content / "awards" / "more.yaml").write_text(
+        AWARD.replace("alpha", "beta")
+        + "  evidence:\n    - name: E\n      url: https://Evidence.example/ä/x?q=1&r=a%20b#part\n",
+        "utf-8",
+    )
+
+
+TRICKY_BASE = "https://xn--bdges-xqa.example/Badges/"
+
+
+def test_tricky_but_valid_urls_are_normalised(small_content, key_file, tmp_path):
+    _tricky_url_content(small_content)
+    make_build(small_content, tmp_path / "site", key_file)
+    site = tmp_path / "site"
+    assert (site / "images" / "badge art #1.png").is_file()
+    credentials = [json.loads(p.read_text("utf-8")) for p in (site / "credentials").glob("*.json")]
+    tricky = next(
+        c
+        for c in credentials
+        if "evidence" in c
+        and c["credentialSubject"]["achievement"]["name"] == "Beta Skills"
+        and c["validFrom"].startswith("2026-03-01")
+    )
+    assert tricky["id"].startswith(TRICKY_BASE + "credentials/")
+    assert tricky["issuer"]["id"] == "did:web:xn--bdges-xqa.example:Badges:issuers:acme"
+    assert tricky["image"]["id"] == TRICKY_BASE + "images/badge%20art%20%231.png"
+    assert tricky["evidence"][0]["id"] == "https://evidence.example/%C3%A4/x?q=1&r=a%20b#part"
+    page = (site / "achievements" / "beta" / "index.html").read_text("utf-8")
+    assert 'src="../../images/badge%20art%20%231.png"' in page
