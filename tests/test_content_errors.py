@@ -58,7 +58,7 @@ CASES = {
     "control-character": (_award('- achievement: alpha\n  recipient:\n    name: "X\\u0007Y"\n    email: x@example.org\n  awarded: 2026-03-01\n'),
                           ["content/awards/more.yaml:3: [0].recipient.name: contains control characters"]),
     "zero-width": (_award('- achievement: alpha\n  recipient:\n    name: "X\\u200bY"\n    email: x@example.org\n  awarded: 2026-03-01\n'),
-                   ["content/awards/more.yaml:3: [0].recipient.name: contains invisible (zero-width or bidirectional) characters"]),
+                   ["content/awards/more.yaml:3: [0].recipient.name: contains an invisible character (U+200B ZERO WIDTH SPACE)"]),
     "awards-not-a-list": (_award("achievement: alpha\n"),
                           ["content/awards/more.yaml:1: an awards file must be a list of awards"]),
     "bad-achievement-type": (_replace("achievements/alpha.yaml", "MicroCredential", "Microcredential"),

@@ -122,7 +122,65 @@ URL_CASES = {
     ),
 }
 
-CASES = dict(URL_CASES)
+
+def _name(name: str) -> dict[str, str]:
+    return {"awards/more.yaml": AWARD.replace("name: X", f'name: "{name}"')}
+
+
+NAME = "content/awards/more.yaml:3: [0].recipient.name: "
+
+# 2. Invisible characters: Default_Ignorable_Code_Point and bidi controls.
+INVISIBLE_CASES = {
+    "arabic-letter-mark": (
+        _name("Ada\\u061cLovelace"),
+        NAME + "contains an invisible character (U+061C ARABIC LETTER MARK)",
+    ),
+    "tag-character": (
+        _name("Ada\\U000E0041"),
+        NAME + "contains an invisible character (U+E0041 TAG LATIN CAPITAL LETTER A)",
+    ),
+    "hangul-filler": (_name("\\u3164"), NAME + "contains an invisible character (U+3164 HANGUL FILLER)"),
+    "mongolian-vowel-separator": (
+        _name("Ada\\u180eX"),
+        NAME + "contains an invisible character (U+180E MONGOLIAN VOWEL SEPARATOR)",
+    ),
+    "line-separator": (_name("Ada\\u2028X"), NAME + "contains control characters"),
+}
+
+CASES = {**URL_CASES, **INVISIBLE_CASES}
+
+# Default_Ignorable_Code_Point (UCD DerivedCoreProperties.txt, Unicode 16.0), which
+# contains every Bidi_Control character.
+DEFAULT_IGNORABLE = [
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+]  # fmt: skip
+BIDI_CONTROL = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+
+
+@pytest.mark.parametrize("first,last", DEFAULT_IGNORABLE, ids=lambda n: f"U+{n:04X}")
+def test_every_default_ignorable_code_point_is_refused(first, last):
+    from credpress.content.fields import Invalid, text
+
+    for code in range(first, last + 1):
+        for where in (f"Ada{chr(code)}Lovelace", f"{chr(code)}Ada", f"Ada {chr(code)}"):
+            with pytest.raises(Invalid, match=f"^contains an invisible character \\(U\\+{code:04X}[ )]"):
+                text()(where)
+
+
+def test_bidi_controls_are_in_the_refused_set():
+    assert all(any(a <= code <= b for a, b in DEFAULT_IGNORABLE) for code in BIDI_CONTROL)
+
+
+def test_selectors_that_belong_to_a_visible_character_are_kept():
+    from credpress.content.fields import Invalid, text
+
+    assert text()("Thanks \u2764\ufe0f and \u00a9\ufe0e") == "Thanks \u2764\ufe0f and \u00a9\ufe0e"
+    assert text()("\u1820\u180b") == "\u1820\u180b"  # Mongolian letter A, free variation selector 1
+    with pytest.raises(Invalid, match="U\\+FE0F"):
+        text()("Ada\ufe0fLovelace")
 
 
 @pytest.fixture

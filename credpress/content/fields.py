@@ -10,6 +10,7 @@ import difflib
 import ipaddress
 import re
 import string
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -29,8 +30,39 @@ class Invalid(Exception):
 
 # --- Checkers: each takes a YAML value and returns the cleaned value or raises Invalid.
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that show nothing, so two names that look the same can differ: Unicode's
+# Default_Ignorable_Code_Point (UCD DerivedCoreProperties.txt, Unicode 16.0; UAX #44 §5.3)
+# together with every Bidi_Control character (UAX #9 §2), which it already contains:
+# soft hyphen, combining grapheme joiner, Arabic letter mark, Hangul fillers, Khmer
+# inherent vowels, Mongolian variation selectors and vowel separator, zero-width and
+# bidirectional controls, invisible operators, variation selectors, the byte order
+# mark, interlinear annotation, shorthand format and musical format controls, and
+# the tag characters (U+E0000-E0FFF).
+_INVISIBLE = re.compile(
+    "["
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+    "]"
+)
+# Where an ignorable character is part of how a visible character is written: text or
+# emoji presentation after a symbol (UTS #51 §1.4.3), and Mongolian free variation
+# selectors after a Mongolian letter (Unicode §13.5).
+_EMOJI_SELECTORS = "\ufe0e\ufe0f"
+_MONGOLIAN_SELECTORS = "\u180b\u180c\u180d\u180f"
+
+
+def _invisible(value: str) -> str | None:
+    """The first invisible character of *value* that is not part of a visible one, if any."""
+    for match in _INVISIBLE.finditer(value):
+        char, before = match.group(), value[match.start() - 1] if match.start() else ""
+        if char in _EMOJI_SELECTORS and before and unicodedata.category(before) == "So":
+            continue
+        if char in _MONGOLIAN_SELECTORS and "\u1820" <= before <= "\u18aa":
+            continue
+        return char
+    return None
 
 
 def text(max_length: int = 200, multiline: bool = False) -> Callable[[Any], str]:
@@ -44,8 +76,10 @@ def text(max_length: int = 200, multiline: bool = False) -> Callable[[Any], str]
             raise Invalid(f"is longer than {max_length} characters")
         if _CONTROL.search(value.replace("\t", " ") if multiline else value) or (not multiline and "\n" in value):
             raise Invalid("contains control characters")
-        if _INVISIBLE.search(value):
-            raise Invalid("contains invisible (zero-width or bidirectional) characters")
+        hidden = _invisible(value)
+        if hidden is not None:
+            name = unicodedata.name(hidden, "")
+            raise Invalid(f"contains an invisible character (U+{ord(hidden):04X}{' ' + name if name else ''})")
         return value
 
     return check
