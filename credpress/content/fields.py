@@ -377,10 +377,18 @@ def _check_year(year: int) -> None:
         raise Invalid(f"year {year} is out of range (1970-2200)")
 
 
+MAX_DURATION_YEARS = 100  # an expiry further out than this is a typo, and would overflow dates
+
+
 def duration(value: Any) -> str:
+    """An ISO 8601 duration (ISO 8601-1 §5.5.2.4) of years, months, weeks and days, at most 100 years."""
     value = text(30)(value)
-    if parse_duration(value) is None:
+    parsed = parse_duration(value)
+    if parsed is None:
         raise Invalid("not an ISO 8601 duration of years, months, weeks or days (e.g. P2Y, P18M)")
+    years, months, weeks, days = parsed
+    if years + months / 12 + (weeks * 7 + days) / 365.25 > MAX_DURATION_YEARS:
+        raise Invalid(f"is longer than {MAX_DURATION_YEARS} years (P{MAX_DURATION_YEARS}Y at most)")
     return value
 
 
