@@ -147,7 +147,23 @@ INVISIBLE_CASES = {
     "line-separator": (_name("Ada\\u2028X"), NAME + "contains control characters"),
 }
 
-CASES = {**URL_CASES, **INVISIBLE_CASES}
+# 3. Clear messages instead of tracebacks or silence.
+CLEAR_CASES = {
+    "expires-after-8000-years": (
+        _replace("achievements/beta.yaml", "expires_after: P2Y", "expires_after: P8000Y"),
+        "content/achievements/beta.yaml:12: expires_after: is longer than 100 years (P100Y at most)",
+    ),
+    "expires-after-huge-days": (
+        _replace("achievements/beta.yaml", "expires_after: P2Y", "expires_after: P99999999999D"),
+        "content/achievements/beta.yaml:12: expires_after: is longer than 100 years (P100Y at most)",
+    ),
+    "base-upper-case-ipv6-unparsable": (
+        _site("https://[fe80::1%eth0]/"),
+        BASE + "has an IPv6 address that does not parse ('[fe80::1%eth0]')",
+    ),
+}
+
+CASES = {**URL_CASES, **INVISIBLE_CASES, **CLEAR_CASES}
 
 # Default_Ignorable_Code_Point (UCD DerivedCoreProperties.txt, Unicode 16.0), which
 # contains every Bidi_Control character.
@@ -249,3 +265,112 @@ def test_tricky_but_valid_urls_are_normalised(small_content, key_file, tmp_path)
     assert tricky["evidence"][0]["id"] == "https://evidence.example/%C3%A4/x?q=1&r=a%20b#part"
     page = (site / "achievements" / "beta" / "index.html").read_text("utf-8")
     assert 'src="../../images/badge%20art%20%231.png"' in page
+
+
+def test_longest_allowed_expiry_builds(small_content, key_file, tmp_path):
+    _apply(small_content, _replace("achievements/beta.yaml", "expires_after: P2Y", "expires_after: P100Y"))
+    make_build(small_content, tmp_path / "site", key_file)
+
+
+def test_upper_case_host_is_normalised_not_refused(small_content, key_file, tmp_path):
+    _apply(small_content, _site("https://Example.TEST/badges"))
+    make_build(small_content, tmp_path / "site", key_file)
+    credential = json.loads(next((tmp_path / "site" / "credentials").glob("*.json")).read_text("utf-8"))
+    assert credential["id"].startswith("https://example.test/badges/credentials/")
+    assert credential["issuer"]["id"] == "did:web:example.test:badges:issuers:acme"
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+@pytest.mark.parametrize("body", ["", "# only a comment\n"])
+def test_an_empty_issuer_file_is_an_error_and_its_users_are_reported(
+    command, body, small_content, key_file, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    _apply(small_content, {"issuers/acme.yaml": body})
+    result = CliRunner().invoke(main, [command, "--key", str(key_file)] if command == "build" else [command])
+    assert result.exit_code == 1, result.output
+    which = "content/issuers/acme.yaml, which is empty"
+    assert result.output.splitlines() == [
+        f"content/achievements/{slug}.yaml:1: issuer: issuer 'acme' is {which}" for slug in ("alpha", "beta", "cert")
+    ] + ["content/issuers/acme.yaml: file is empty", "Aborted with 4 content errors"]
+    assert not (tmp_path / "_site").exists()
+
+
+def test_an_empty_achievement_file_is_an_error_and_awards_of_it_are_reported(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _apply(small_content, {"achievements/alpha.yaml": "# nothing yet\n"})
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    which = "achievement 'alpha' is content/achievements/alpha.yaml, which is empty"
+    assert result.output.splitlines() == [
+        "content/achievements/alpha.yaml: file is empty",
+        f"content/achievements/cert.yaml:7: stack[0]: {which}",
+        f"content/awards/cohort.yaml:1: [0].achievement: {which}",
+        f"content/awards/cohort.yaml:21: [3].achievement: {which}",
+        "Aborted with 4 content errors",
+    ]
+
+
+@pytest.mark.parametrize(
+    "name", ["awards/late.YAML", "awards/sub/late.yaml.txt", "achievements/gamma.Yml", "issuers/notes.md"]
+)
+def test_files_with_another_extension_are_named_and_fail_under_strict(name, small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (small_content / name).parent.mkdir(parents=True, exist_ok=True)
+    (small_content / name).write_text(AWARD, "utf-8")
+    (small_content / "awards" / ".hidden.txt").write_text("editor state", "utf-8")  # hidden files stay quiet
+    message = f"content/{name}: ignored: only files ending in .yaml or .yml (lower case) are read"
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0
+    assert [line for line in result.output.splitlines() if line.startswith("warning:")] == [f"warning: {message}"]
+    strict = CliRunner().invoke(main, ["check", "--strict"])
+    assert strict.exit_code == 1
+    assert strict.output.splitlines() == [message, "Aborted with 1 content error"]
+
+
+def test_a_yaml_merge_key_override_is_not_a_duplicate(small_content, key_file, tmp_path):
+    base = "- &ada\n  achievement: alpha\n  recipient: {name: Ada Lovelace, email: ada@example.org}\n  awarded: 2026-03-01\n"
+    _apply(small_content, {"awards/cohort.yaml": base + "- <<: *ada\n  achievement: beta\n  awarded: 2026-04-01\n"})
+    make_build(small_content, tmp_path / "site", key_file)
+    names = sorted(json.loads(p.read_text("utf-8"))["name"] for p in (tmp_path / "site" / "credentials").glob("*.json"))
+    assert names == ["Alpha Skills", "Beta Skills"]
+
+
+def test_a_key_written_twice_beside_a_merge_is_still_a_duplicate(built, small_content, key_file):
+    edits = {"site.yaml": "defaults: &d {title: T}\nbase_url: https://a.example/\n<<: *d\ntitle: U\ntitle: V\n"}
+    assert _refused(small_content, key_file, built, edits) == ["content/site.yaml:5: duplicate key 'title'"]
+
+
+# 4. Every content error in one run.
+def test_a_bad_date_and_an_unknown_achievement_in_one_award_are_both_reported(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _apply(small_content, {"awards/more.yaml": AWARD.replace("alpha", "alpah").replace("2026-03-01", "2026-02-30")})
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "content/awards/more.yaml:1: [0].achievement: unknown achievement 'alpah' (did you mean 'alpha'?)",
+        "content/awards/more.yaml:5: [0].awarded: '2026-02-30' is not a valid date or date-time (YYYY-MM-DD)",
+        "Aborted with 2 content errors",
+    ]
+
+
+def test_references_of_a_broken_achievement_are_checked_too(small_content, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cert = (small_content / "achievements" / "cert.yaml").read_text("utf-8")
+    _apply(
+        small_content,
+        {
+            "achievements/cert.yaml": cert.replace("issuer: acme", "issuer: acmee")
+            .replace("[alpha, beta]", "[alpa, beta]")
+            .replace("credits", "x")
+            + "credits: lots\n"
+        },
+    )
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "content/achievements/cert.yaml:1: issuer: unknown issuer 'acmee' (did you mean 'acme'?)",
+        "content/achievements/cert.yaml:7: stack[0]: unknown achievement 'alpa' (did you mean 'alpha'?)",
+        "content/achievements/cert.yaml:8: credits: must be a number, not text",
+        "Aborted with 3 content errors",
+    ]

@@ -191,29 +191,36 @@ def build_model(
     warnings = list(loaded.warnings)
     checker = Checker(loaded.root, problems, warnings)
     site = _site(checker, loaded.site)
+    empty = rules.empty_files(loaded)
     issuers = {}
     for stem, source in loaded.issuers.items():
-        if source.data is not None:
+        if source.path in empty:
+            checker.error(source.path, None, "", "file is empty")
+        elif source.data is not None:
             issuer = _issuer(checker, stem, source)
             if issuer:
                 issuers[stem] = issuer
     achievements = {}
     for stem, source in loaded.achievements.items():
-        if source.data is not None:
+        if source.path in empty:
+            checker.error(source.path, None, "", "file is empty")
+        elif source.data is not None:
             achievement = _achievement(checker, stem, source)
             if achievement:
                 achievements[stem] = achievement
     if not loaded.issuers and not any(p.path.startswith(f"{loaded.root.name}/issuers") for p in problems):
         checker.error(f"{loaded.root.name}/issuers", None, "", "no issuer: add issuers/<slug>.yaml")
-    rules.check_references(checker, loaded, issuers, achievements)
-    awards = _awards(checker, loaded, achievements, now)
+    rules.check_references(checker, loaded, empty)
+    awards = _awards(checker, loaded, empty, achievements, now)
     if problems or site is None:
         return None, problems, warnings
     model = Model(loaded.root, site, issuers, achievements, tuple(awards))
     return model, problems, warnings
 
 
-def _awards(checker: Checker, loaded: LoadedContent, achievements: dict, now: datetime | None) -> list[Award]:
+def _awards(
+    checker: Checker, loaded: LoadedContent, empty: set[str], achievements: dict, now: datetime | None
+) -> list[Award]:
     awards: list[Award] = []
     seen: dict[str, Award] = {}
     for source in loaded.awards:
@@ -226,18 +233,12 @@ def _awards(checker: Checker, loaded: LoadedContent, achievements: dict, now: da
             continue
         for index, item in enumerate(source.data):
             line = source.data.lines[index]
-            award = _award(checker, source, item, index, line)
-            if award is None:
-                continue
             prefix = f"[{index}]."
-            if award.achievement not in achievements:
-                if award.achievement not in loaded.achievements:
-                    checker.error(
-                        source.path,
-                        item.lines["achievement"],
-                        prefix + "achievement",
-                        f"unknown achievement '{award.achievement}'",
-                    )
+            # The reference is checked whatever else is wrong with the award, so every
+            # error shows in one run; an award of a broken achievement is reported there.
+            rules.check_award_reference(checker, loaded, empty, source.path, item, prefix)
+            award = _award(checker, source, item, index, line)
+            if award is None or award.achievement not in achievements:
                 continue
             if now is not None and award.awarded > now:
                 checker.warn(source.path, item.lines["awarded"], prefix + "awarded", "is in the future")
