@@ -9,11 +9,20 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import make_build
-from test_content_errors import _apply, _replace, _snapshot
+from test_content_errors import _apply as _apply_text
+from test_content_errors import _replace, _snapshot
 
 from credpress.cli import main
 
 AWARD = "- achievement: alpha\n  recipient:\n    name: X\n    email: x@example.org\n  awarded: 2026-03-01\n"
+
+
+def _apply(content: Path, edits: dict) -> None:
+    """Write each edited file: bytes as they are, text as UTF-8."""
+    _apply_text(content, {rel: text for rel, text in edits.items() if not isinstance(text, bytes)})
+    for rel, data in edits.items():
+        if isinstance(data, bytes):
+            (content / rel).write_bytes(data)
 
 
 def _evidence(url: str) -> dict[str, str]:
@@ -163,7 +172,101 @@ CLEAR_CASES = {
     ),
 }
 
-CASES = {**URL_CASES, **INVISIBLE_CASES, **CLEAR_CASES}
+
+def _svg(svg: str | bytes) -> dict:
+    return {**_replace("achievements/beta.yaml", "images/badge-b.png", "images/art.svg"), "images/art.svg": svg}
+
+
+SVG = "content/achievements/beta.yaml:5: image: images/art.svg "
+XLINK = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+NOT_DRAWING = "is not allowed (only drawing elements: no script, animation or embedded documents)"
+
+# 5. SVG: a parser-based allowlist; every known bypass of the old byte-regex denylist is refused.
+SVG_CASES = {
+    "svg-utf16-script": (
+        _svg(f'<?xml version="1.0" encoding="UTF-16"?><svg {XLINK}><script>alert(1)</script></svg>'.encode("utf-16")),
+        SVG + "SVG must be UTF-8 (it starts with a UTF-16 byte order mark)",
+    ),
+    "svg-utf16-without-bom": (
+        _svg(f'<?xml version="1.0" encoding="UTF-16LE"?><svg {XLINK}><script>x</script></svg>'.encode("utf-16-le")),
+        SVG + "SVG must be UTF-8 text (it contains NUL bytes)",
+    ),
+    "svg-declared-latin1": (
+        _svg(f'<?xml version="1.0" encoding="ISO-8859-1"?><svg {XLINK}/>'),
+        SVG + "SVG declares the encoding 'ISO-8859-1'; only UTF-8 is allowed",
+    ),
+    "svg-namespaced-script": (
+        _svg(f'<svg {XLINK}><h:script xmlns:h="http://www.w3.org/2000/svg">alert(1)</h:script></svg>'),
+        SVG + "SVG element <script> " + NOT_DRAWING,
+    ),
+    "svg-xhtml-script": (
+        _svg(f'<svg {XLINK}><script xmlns="http://www.w3.org/1999/xhtml">alert(1)</script></svg>'),
+        SVG + "SVG uses the namespace 'http://www.w3.org/1999/xhtml' for the element 'script' "
+        "(only SVG and XLink are allowed)",
+    ),
+    "svg-onload-unquoted-case": (
+        _svg(f"<svg {XLINK} ONLOAD='alert(1)'/>"),
+        SVG + "SVG attribute 'ONLOAD' on <svg> is an event handler (script is not allowed)",
+    ),
+    "svg-javascript-link": (
+        _svg(f'<svg {XLINK}><a xlink:href=" javascript:alert(1)"><text>x</text></a></svg>'),
+        SVG + "SVG <a> refers to another file (javascript:alert(1)); only '#id' inside the image is allowed",
+    ),
+    "svg-outside-use": (
+        _svg(f'<svg {XLINK}><use href="https://evil.example/x.svg#a"/></svg>'),
+        SVG + "SVG <use> refers to another file (https://evil.example/x.svg#a); only '#id' inside the image is allowed",
+    ),
+    "svg-embedded-svg": (
+        _svg(f'<svg {XLINK}><image href="data:image/svg+xml;base64,PHN2Zy8+"/></svg>'),
+        SVG + "SVG <image> refers to another file (data:image/svg+xml;base64,PHN2Zy8+); only '#id' inside the "
+        "image or an embedded data:image/png or data:image/jpeg is allowed",
+    ),
+    "svg-entity-expansion": (
+        _svg(
+            '<!DOCTYPE svg [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">&b;</svg>'
+        ),
+        SVG + "SVG has a DOCTYPE (document type declarations and entities are not allowed)",
+    ),
+    "svg-external-dtd": (
+        _svg('<!DOCTYPE svg SYSTEM "https://evil.example/x.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>'),
+        SVG + "SVG has a DOCTYPE (document type declarations and entities are not allowed)",
+    ),
+    "svg-stylesheet-pi": (
+        _svg('<?xml-stylesheet type="text/xsl" href="x.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>'),
+        SVG + "SVG has a processing instruction '<?xml-stylesheet' (not allowed)",
+    ),
+    "svg-foreign-object": (
+        _svg(f"<svg {XLINK}><foreignObject><p>x</p></foreignObject></svg>"),
+        SVG + "SVG element <foreignObject> " + NOT_DRAWING,
+    ),
+    "svg-set-href": (
+        _svg(f'<svg {XLINK}><a href="#x"><set attributeName="href" to="javascript:alert(1)"/></a></svg>'),
+        SVG + "SVG element <set> " + NOT_DRAWING,
+    ),
+    "svg-iframe": (_svg(f"<svg {XLINK}><iframe/></svg>"), SVG + "SVG element <iframe> " + NOT_DRAWING),
+    "svg-unknown-namespace": (
+        _svg(f'<svg {XLINK} xmlns:i="http://ns.example/i"><g i:x="1"/></svg>'),
+        SVG + "SVG uses the namespace 'http://ns.example/i' for the attribute 'x' (only SVG and XLink are allowed)",
+    ),
+    "svg-style-url": (
+        _svg(f"<svg {XLINK}><style>rect {{ fill: url('https://evil.example/p') }}</style></svg>"),
+        SVG + "SVG style refers to another file (url(https://evil.example/p)); only url(#id) is allowed",
+    ),
+    "svg-style-escape": (
+        _svg(f'<svg {XLINK}><rect style="fill: \\75rl(https://evil.example/p)"/></svg>'),
+        SVG + "SVG style uses '\\', which is not allowed",
+    ),
+    "svg-style-import": (
+        _svg(f'<svg {XLINK}><style>@import "https://evil.example/x.css";</style></svg>'),
+        SVG + "SVG style uses '@import', which is not allowed",
+    ),
+    "svg-xml-base": (
+        _svg(f'<svg {XLINK}><g xml:base="https://evil.example/"/></svg>'),
+        SVG + "SVG attribute 'base' on <g> is not allowed",
+    ),
+}
+
+CASES = {**URL_CASES, **INVISIBLE_CASES, **CLEAR_CASES, **SVG_CASES}
 
 # Default_Ignorable_Code_Point (UCD DerivedCoreProperties.txt, Unicode 16.0), which
 # contains every Bidi_Control character.
@@ -374,3 +477,40 @@ def test_references_of_a_broken_achievement_are_checked_too(small_content, tmp_p
         "content/achievements/cert.yaml:8: credits: must be a number, not text",
         "Aborted with 3 content errors",
     ]
+
+
+RICH_SVG = f"""<?xml version="1.0" encoding="UTF-8"?>
+<svg {XLINK} viewBox="0 0 100 100" width="100" height="100">
+  <title>Badge</title>
+  <defs>
+    <linearGradient id="g" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#fc0"/><stop offset="1" stop-color="#c60"/></linearGradient>
+    <filter id="f"><feGaussianBlur stdDeviation="1"/></filter>
+    <clipPath id="c"><circle cx="50" cy="50" r="48"/></clipPath>
+  </defs>
+  <style>.t {{ font: bold 12px sans-serif; fill: url(#g) }}</style>
+  <g clip-path="url(#c)" filter="url(#f)">
+    <rect width="100" height="100" fill="url(#g)"/>
+    <path d="M10 10 L90 90" stroke="#000" stroke-width="2"/>
+    <image x="0" y="0" width="1" height="1" xlink:href="data:image/png;base64,iVBORw0KGgo="/>
+  </g>
+  <use xlink:href="#c"/>
+  <text x="50" y="55" class="t" text-anchor="middle">A <tspan dy="2">1</tspan></text>
+</svg>
+"""
+
+
+def test_a_rich_but_safe_svg_is_published(small_content, key_file, tmp_path):
+    _apply(small_content, _svg(RICH_SVG))
+    make_build(small_content, tmp_path / "site", key_file)
+    assert (tmp_path / "site" / "images" / "art.svg").read_text("utf-8") == RICH_SVG
+
+
+def test_svg_files_get_a_content_security_policy_in_headers(small_content, key_file, tmp_path):
+    make_build(small_content, tmp_path / "site", key_file)
+    assert (tmp_path / "site" / "_headers").read_text("utf-8") == (
+        "/*\n"
+        "  Access-Control-Allow-Origin: *\n"
+        "/*.svg\n"
+        "  Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox\n"
+        "  X-Content-Type-Options: nosniff\n"
+    )
