@@ -153,7 +153,6 @@ INVISIBLE_CASES = {
         _name("Ada\\u180eX"),
         NAME + "contains an invisible character (U+180E MONGOLIAN VOWEL SEPARATOR)",
     ),
-    "line-separator": (_name("Ada\\u2028X"), NAME + "contains control characters"),
 }
 
 # 3. Clear messages instead of tracebacks or silence.

@@ -30,7 +30,7 @@ class Invalid(Exception):
 
 # --- Checkers: each takes a YAML value and returns the cleaned value or raises Invalid.
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Characters that show nothing, so two names that look the same can differ: Unicode's
 # Default_Ignorable_Code_Point (UCD DerivedCoreProperties.txt, Unicode 16.0; UAX #44 §5.3)
 # together with every Bidi_Control character (UAX #9 §2), which it already contains:
@@ -254,9 +254,11 @@ _DID_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")
 
 def base_url(value: Any) -> str:
     """The site's base URL: https, a host name, a clean folder path; normalised, ending in '/'."""
-    parts = parse_url(text(2000)(value))
-    if parts.scheme != "https":
+    raw = text(2000)(value)
+    scheme = _SCHEME.match(raw)
+    if not scheme or scheme.group(1).lower() != "https":
         raise Invalid("must be an https URL (verifiers require TLS for did:web)")
+    parts = parse_url(raw)
     if parts.query is not None or parts.fragment is not None:
         raise Invalid("must not have a query or fragment ('?' or '#')")
     if parts.ip:
