@@ -118,7 +118,11 @@ def test_did_document_matches_did_web_resolution(example_site):
 
 def test_host_files(example_site):
     assert (example_site / ".nojekyll").read_bytes() == b""
-    assert (example_site / "_headers").read_text() == "/*\n  Access-Control-Allow-Origin: *\n"
+    assert (example_site / "_headers").read_text() == (
+        "/*\n  Access-Control-Allow-Origin: *\n"
+        "/*.svg\n  Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox\n"
+        "  X-Content-Type-Options: nosniff\n"
+    )
     for json_path in ("achievements/python-foundations.json", "issuers/northwind-data-academy/profile.json"):
         document = json.loads((example_site / json_path).read_text())
         assert document["@context"][0] == "https://www.w3.org/ns/credentials/v2"

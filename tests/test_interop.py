@@ -173,3 +173,22 @@ def test_what_digital_bazaar_rejects_in_safe_mode_credpress_rejects_too(example_
         proof = next(c for c in report["checks"] if c["id"] == "proof")
         assert report["status"] == "failed" and proof["result"] == "failed", name
         assert named in proof["message"], (name, proof["message"])
+
+
+@pytest.mark.parametrize("script", ["verify-db.mjs", "verify-dcc.mjs"])
+def test_tricky_but_valid_urls_verify(script, small_content, key_file, tmp_path):
+    """An IDN, upper-case base_url and an image named "badge art #1.png" (issue 9): the URLs
+    we sign are the ones these verifiers parse, so every credential verifies."""
+    from conftest import make_build
+    from test_content_hardening import TRICKY_BASE, _tricky_url_content
+
+    _tricky_url_content(small_content)
+    make_build(small_content, tmp_path / "site", key_file)
+    result = subprocess.run(
+        ["node", str(HERE / script), "--site", str(tmp_path / "site"), "--base-url", TRICKY_BASE],
+        capture_output=True, text=True, timeout=300,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == len(list((tmp_path / "site" / "credentials").glob("*.json"))) > 0
+    assert all(line["verified"] for line in lines), result.stdout + result.stderr
+    assert result.returncode == 0

@@ -8,10 +8,8 @@ when there is none.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from ..errors import Problem
 from . import rules
@@ -51,20 +49,7 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     data = checker.mapping(source.data, SITE_SCHEMA, source.path)
     if data is None:
         return None
-    base = data["base_url"]
-    parts = urlsplit(base)
-    line = source.data.lines.get("base_url")
-    if parts.scheme != "https":
-        checker.error(source.path, line, "base_url", "must be an https URL (verifiers require TLS for did:web)")
-        return None
-    if parts.query or parts.fragment:
-        checker.error(source.path, line, "base_url", "must not have a query or fragment")
-        return None
-    if re.fullmatch(r"[\d.]+|\[.*\]", parts.hostname or ""):
-        checker.error(source.path, line, "base_url", "must use a host name, not an IP address (did:web)")
-        return None
-    if not base.endswith("/"):
-        base += "/"
+    base = data["base_url"]  # checked and normalised by fields.base_url
     return Site(base_url=base, title=data.get("title", "Credentials"), language=data.get("language", "en"))
 
 
@@ -206,29 +191,36 @@ def build_model(
     warnings = list(loaded.warnings)
     checker = Checker(loaded.root, problems, warnings)
     site = _site(checker, loaded.site)
+    empty = rules.empty_files(loaded)
     issuers = {}
     for stem, source in loaded.issuers.items():
-        if source.data is not None:
+        if source.path in empty:
+            checker.error(source.path, None, "", "file is empty")
+        elif source.data is not None:
             issuer = _issuer(checker, stem, source)
             if issuer:
                 issuers[stem] = issuer
     achievements = {}
     for stem, source in loaded.achievements.items():
-        if source.data is not None:
+        if source.path in empty:
+            checker.error(source.path, None, "", "file is empty")
+        elif source.data is not None:
             achievement = _achievement(checker, stem, source)
             if achievement:
                 achievements[stem] = achievement
     if not loaded.issuers and not any(p.path.startswith(f"{loaded.root.name}/issuers") for p in problems):
         checker.error(f"{loaded.root.name}/issuers", None, "", "no issuer: add issuers/<slug>.yaml")
-    rules.check_references(checker, loaded, issuers, achievements)
-    awards = _awards(checker, loaded, achievements, now)
+    rules.check_references(checker, loaded, empty)
+    awards = _awards(checker, loaded, empty, achievements, now)
     if problems or site is None:
         return None, problems, warnings
     model = Model(loaded.root, site, issuers, achievements, tuple(awards))
     return model, problems, warnings
 
 
-def _awards(checker: Checker, loaded: LoadedContent, achievements: dict, now: datetime | None) -> list[Award]:
+def _awards(
+    checker: Checker, loaded: LoadedContent, empty: set[str], achievements: dict, now: datetime | None
+) -> list[Award]:
     awards: list[Award] = []
     seen: dict[str, Award] = {}
     for source in loaded.awards:
@@ -241,18 +233,12 @@ def _awards(checker: Checker, loaded: LoadedContent, achievements: dict, now: da
             continue
         for index, item in enumerate(source.data):
             line = source.data.lines[index]
-            award = _award(checker, source, item, index, line)
-            if award is None:
-                continue
             prefix = f"[{index}]."
-            if award.achievement not in achievements:
-                if award.achievement not in loaded.achievements:
-                    checker.error(
-                        source.path,
-                        item.lines["achievement"],
-                        prefix + "achievement",
-                        f"unknown achievement '{award.achievement}'",
-                    )
+            # The reference is checked whatever else is wrong with the award, so every
+            # error shows in one run; an award of a broken achievement is reported there.
+            rules.check_award_reference(checker, loaded, empty, source.path, item, prefix)
+            award = _award(checker, source, item, index, line)
+            if award is None or award.achievement not in achievements:
                 continue
             if now is not None and award.awarded > now:
                 checker.warn(source.path, item.lines["awarded"], prefix + "awarded", "is in the future")

@@ -8,6 +8,7 @@ later stages can point an error at ``path:line``.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,13 +103,19 @@ class _Converter:
         if isinstance(node, yaml.MappingNode):
             result = LineDict()
             result.line, result.lines = line, {}
+            # YAML merge keys (yaml.org/type/merge.html): flatten_mapping puts the merged pairs
+            # first, so a later pair overrides them; only a key written twice is a duplicate.
+            written = {id(key_node) for key_node, _ in node.value}
             self.constructor.flatten_mapping(node)
+            explicit: set[str] = set()
             for key_node, value_node in node.value:
                 key = self.convert(key_node, depth + 1)
                 if not isinstance(key, str):
                     raise _Abort(key_node.start_mark.line + 1, f"key {key!r} is not a string")
-                if key in result:
-                    raise _Abort(key_node.start_mark.line + 1, f"duplicate key '{key}'")
+                if id(key_node) in written:
+                    if key in explicit:
+                        raise _Abort(key_node.start_mark.line + 1, f"duplicate key '{key}'")
+                    explicit.add(key)
                 result[key] = self.convert(value_node, depth + 1)
                 result.lines[key] = key_node.start_mark.line + 1
             return result
@@ -192,10 +199,26 @@ def read_yaml_file(
     return parse_yaml(text, display, problems, warnings)
 
 
-def _yaml_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def _content_files(loaded: LoadedContent, paths: Iterable[Path]) -> list[Path]:
+    """The YAML files among *paths*; anything else not hidden is ignored with a warning
+    naming it (``x.YAML`` or ``x.yaml.txt`` is likely content that would be lost)."""
+    files = []
+    for path in sorted(paths):
+        if any(part.startswith(".") for part in path.relative_to(loaded.root).parts):
+            continue
+        if path.suffix in YAML_SUFFIXES and path.is_file():
+            files.append(path)
+        else:
+            message = (
+                "ignored: folders are not read here"
+                if path.is_dir()
+                else "ignored: only files ending in .yaml or .yml (lower case) are read"
+            )
+            loaded.warnings.append(Problem(loaded.display(path), None, "", message))
+    return files
 
 
 def load_content(root: Path) -> LoadedContent:
@@ -214,7 +237,8 @@ def load_content(root: Path) -> LoadedContent:
         problems.append(Problem(loaded.display(site_path), None, "", "file not found"))
     for kind in ("issuers", "achievements"):
         target = getattr(loaded, kind)
-        for path in _yaml_files(root / kind):
+        folder = root / kind
+        for path in _content_files(loaded, folder.iterdir() if folder.is_dir() else ()):
             display = loaded.display(path)
             if path.stem in target:
                 problems.append(
@@ -223,8 +247,8 @@ def load_content(root: Path) -> LoadedContent:
                 continue
             target[path.stem] = SourceFile(display, read_yaml_file(path, display, problems, warnings, root))
     awards_dir = root / "awards"
-    for path in sorted(awards_dir.rglob("*")) if awards_dir.is_dir() else []:
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            display = loaded.display(path)
-            loaded.awards.append(SourceFile(display, read_yaml_file(path, display, problems, warnings, root)))
+    awards = [p for p in awards_dir.rglob("*") if not p.is_dir()] if awards_dir.is_dir() else []
+    for path in _content_files(loaded, awards):
+        display = loaded.display(path)
+        loaded.awards.append(SourceFile(display, read_yaml_file(path, display, problems, warnings, root)))
     return loaded

@@ -2,32 +2,85 @@
 
 from __future__ import annotations
 
+import difflib
+from typing import Any
+
 from .checker import Checker
-from .load import LoadedContent
-from .model import Achievement, Award, Issuer
+from .fields import Invalid, slug
+from .load import LineDict, LineList, LoadedContent, SourceFile
+from .model import Achievement, Award
 
 
-def check_references(
-    checker: Checker, loaded: LoadedContent, issuers: dict[str, Issuer], achievements: dict[str, Achievement]
+def empty_files(loaded: LoadedContent) -> set[str]:
+    """Paths of issuer and achievement files that hold no YAML value (empty or only comments)."""
+    unreadable = {problem.path for problem in loaded.problems}
+    return {
+        source.path
+        for source in (*loaded.issuers.values(), *loaded.achievements.values())
+        if source.data is None and source.path not in unreadable
+    }
+
+
+def _reference(
+    checker: Checker,
+    empty: set[str],
+    files: dict[str, SourceFile],
+    kind: str,
+    value: Any,
+    where: tuple[str, int | None, str],
 ) -> None:
-    """Every issuer and achievement slug a file names exists; stacks are one level deep."""
-    for achievement in achievements.values():
-        data = loaded.achievements[achievement.slug].data
-        if achievement.issuer not in issuers and achievement.issuer not in loaded.issuers:
-            checker.error(achievement.source, data.lines["issuer"], "issuer", f"unknown issuer '{achievement.issuer}'")
-        for i, part in enumerate(achievement.stack):
-            line = data["stack"].lines[i]
-            if part == achievement.slug:
-                checker.error(achievement.source, line, f"stack[{i}]", "an achievement cannot stack into itself")
-            elif part not in achievements and part not in loaded.achievements:
-                checker.error(achievement.source, line, f"stack[{i}]", f"unknown achievement '{part}'")
-            elif part in achievements and achievements[part].stack:
-                checker.error(
-                    achievement.source,
-                    line,
-                    f"stack[{i}]",
-                    f"'{part}' has a stack of its own; stacks are one level deep",
-                )
+    """Report a slug (as written in the YAML) that names no file of *kind*, or an empty one.
+
+    Runs on the raw value, whatever else is wrong with the file that holds it, so a
+    wrong reference is reported in the same run as every other error. A value that is
+    not a slug is left to its field's own checker.
+    """
+    try:
+        value = slug(value)
+    except Invalid:
+        return
+    path, line, field = where
+    source = files.get(value)
+    if source is None:
+        hint = difflib.get_close_matches(value, files, 1)
+        checker.error(
+            path, line, field, f"unknown {kind} '{value}'" + (f" (did you mean '{hint[0]}'?)" if hint else "")
+        )
+    elif source.path in empty:
+        checker.error(path, line, field, f"{kind} '{value}' is {source.path}, which is empty")
+
+
+def check_references(checker: Checker, loaded: LoadedContent, empty: set[str]) -> None:
+    """Every issuer and achievement slug an achievement file names exists; stacks are one level deep."""
+    for stem, source in loaded.achievements.items():
+        data = source.data
+        if not isinstance(data, LineDict):
+            continue
+        if "issuer" in data:
+            _reference(
+                checker, empty, loaded.issuers, "issuer", data["issuer"], (source.path, data.lines["issuer"], "issuer")
+            )
+        stack = data.get("stack")
+        if not isinstance(stack, LineList):
+            continue
+        for i, part in enumerate(stack):
+            where = (source.path, stack.lines[i], f"stack[{i}]")
+            if part == stem:
+                checker.error(*where, "an achievement cannot stack into itself")
+                continue
+            _reference(checker, empty, loaded.achievements, "achievement", part, where)
+            other = loaded.achievements.get(part) if isinstance(part, str) else None
+            if other is not None and isinstance(other.data, LineDict) and other.data.get("stack"):
+                checker.error(*where, f"'{part}' has a stack of its own; stacks are one level deep")
+
+
+def check_award_reference(
+    checker: Checker, loaded: LoadedContent, empty: set[str], path: str, item: Any, prefix: str
+) -> None:
+    """The achievement an award names exists, whether or not the award's other fields are right."""
+    if isinstance(item, LineDict) and "achievement" in item:
+        where = (path, item.lines["achievement"], prefix + "achievement")
+        _reference(checker, empty, loaded.achievements, "achievement", item["achievement"], where)
 
 
 def check_stacks(checker: Checker, awards: list[Award], achievements: dict[str, Achievement]) -> None:

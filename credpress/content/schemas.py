@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fields import (
+    base_url,
     choice,
     date_value,
     did,
@@ -58,7 +59,7 @@ ACHIEVEMENT_TYPES = (
 ).split()
 
 SITE_SCHEMA: Schema = {
-    "base_url": Field(url, required=True),
+    "base_url": Field(base_url, required=True),
     "title": Field(text()),
     "language": Field(language),
 }

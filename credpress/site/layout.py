@@ -8,6 +8,8 @@ JSON and links never disagree. Page paths end with ``/`` and are written as
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from ..content.model import Site
 from ..vc.did import did_document_url, did_from_url
 
@@ -72,9 +74,16 @@ class Layout:
         return url[len(base) :]
 
     @staticmethod
-    def image(rel: str) -> str:
-        """A content image keeps its path under content/."""
+    def image_file(rel: str) -> str:
+        """Output path of a content image: the same path as under content/."""
         return rel
+
+    @staticmethod
+    def image(rel: str) -> str:
+        """URL path of a content image: its file path, percent-encoded where a URL needs it
+        (RFC 3986 §2.1), so "badge art #1.png" is "badge%20art%20%231.png". ':' is encoded
+        too, so a relative link to it never reads as a scheme (RFC 3986 §4.2)."""
+        return quote(rel, safe="/!$&'()*+,;=@~")
 
     @staticmethod
     def asset(name: str) -> str:

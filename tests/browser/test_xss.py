@@ -86,15 +86,17 @@ def label(name: str, mix: str) -> str:
 
 SITE_TITLE = label("Site", MIX_A)
 ISSUER_NAME = label("Issuer", MIX_B)
-ISSUER_URL = 'https://acme.example/"><script>window.__pwned=1</script>?q=\' onmouseover=\'window.__pwned=1'
+# URLs may hold ' ( ) ; = (RFC 3986 sub-delims) but not a raw " < > or space: those are refused
+# (see REFUSED), and arrive here percent-encoded.
+ISSUER_URL = "https://acme.example/%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E?q='onmouseover='window.__pwned=1'"
 ISSUER_EMAIL = "x'onmouseover='window.__pwned=1'@acme.example"  # ' and = are legal in an address
 ALPHA_NAME, BETA_NAME, CERT_NAME = label("Alpha", MIX_A), label("Beta", MIX_B), label("Cert", MIX_A)
 TAGS = [SCRIPT, IMG, SVG, SINGLE_ATTR, SCRIPT_BREAK, "{{7*7}}", UNICODE]
-ALIGNMENT = {"name": label("Aligned", MIX_B), "url": "https://framework.example/beta?x=\"><svg onload=window.__pwned=1>",
+ALIGNMENT = {"name": label("Aligned", MIX_B), "url": "https://framework.example/beta?x='onfocus='window.__pwned=1'&y=%22%3E%3Csvg%20onload=window.__pwned=1%3E",
              "framework": label("Framework", MIX_A), "code": QUOTE_BREAK + SVG}
 ADA, GRACE, ZOE = label("Ada", MIX_A), label("Grace", MIX_B), label("Zoe", MIX_A)
 EVIDENCE = {"name": label("Evidence", MIX_B), "description": MARKDOWN,
-            "url": "https://evidence.example/ada/\"><script>window.__pwned=1</script>?a='onmouseover='window.__pwned=1"}
+            "url": "https://evidence.example/ada/%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E?a='onmouseover='window.__pwned=1"}
 REVOKED_REASON = label("Reason", MIX_B) + " " + SCRIPT_BREAK
 SALT = SCRIPT_BREAK  # published in the credential (and so in the JSON-LD <script>)
 
@@ -138,6 +140,10 @@ REFUSED = {
     "markup in an email": ("issuers/acme.yaml", "email", '"><script>@acme.example', "not an email address"),
     "markup in the language": ("site.yaml", "language", 'en"><script>', "not a BCP 47 language tag"),
     "http base_url": ("site.yaml", "base_url", "http://example.test/<script>/", "must be an https URL"),
+    "markup in an issuer url": ("issuers/acme.yaml", "url", 'https://acme.example/"><script>window.__pwned=1</script>',
+                                "contains '\"' in its path, which is not allowed in a URL"),
+    "space in an issuer url": ("issuers/acme.yaml", "url", "https://acme.example/?q=' onmouseover='x",
+                               "contains a space"),
 }
 
 

@@ -16,4 +16,4 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
         if image is not None:
             seen.setdefault(image.rel, image)
     for image in seen.values():
-        yield site.layout.image(image.rel), image.source.read_bytes()
+        yield site.layout.image_file(image.rel), image.source.read_bytes()
