@@ -11,6 +11,7 @@ import click
 
 from .build import build
 from .check import check
+from .erase import erase
 from .keygen import keygen
 from .revoke import revoke
 from .verify import verify
@@ -22,7 +23,7 @@ def main() -> None:
     """Publish signed Open Badges 3.0 credentials as a static site."""
 
 
-for _command in (build, check, keygen, revoke, verify):
+for _command in (build, check, erase, keygen, revoke, verify):
     main.add_command(_command)
 
 
