@@ -25,7 +25,7 @@ from .documents.credential import unsigned_credential
 from .documents.record import credential_records
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
-from .output.writer import Writer
+from .output.writer import Writer, check_replaceable
 from .sign import credential_problems, sign_credentials, sign_status_lists
 from .site.data import SiteData
 from .site.generators import site_files
@@ -90,11 +90,13 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
-    content = Path(options.content)
+    content, out = Path(options.content), Path(options.out)
     model, warnings = check_content(content, options.strict, options.now)
+    _refuse_dangerous_out(content, out)
+    check_replaceable(out)
+    keymod.check_key_location(options.key_path, content, out)
     key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
     check_key(model, key)
-    _refuse_dangerous_out(content, Path(options.out))
     lock = Lock.read(content, clean=True)
     if not lock.existed:
         _refuse_lost_lock(lock, Path(options.out))
