@@ -35,9 +35,9 @@ class BuildLock:
             handle.seek(0)
             pid, _, command = (handle.read().strip() or "unknown").partition(" ")
             handle.close()
+            holder = f"credpress {command}, pid {pid}" if command else f"pid {pid}"  # empty: it is just starting
             raise OutputError(
-                f"another credpress command is changing this repository (credpress {command or 'build'}, pid {pid}); "
-                "wait for it to finish and try again"
+                f"another credpress command is changing this repository ({holder}); wait for it to finish and try again"
             ) from None
         handle.seek(0)
         handle.truncate()
