@@ -57,3 +57,7 @@ class OutputError(CredpressError):
 
 class JsonLdError(CredpressError):
     """A JSON-LD document uses an unknown context or would lose terms."""
+
+
+class LockError(CredpressError):
+    """A lock file command (lock-merge, lock repair, lock recover) cannot do its work; nothing was changed."""

@@ -25,7 +25,7 @@ from .documents.credential import unsigned_credential
 from .documents.record import credential_records
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
-from .output.writer import Writer
+from .output.writer import Writer, check_replaceable
 from .sign import credential_problems, sign_credentials, sign_status_lists
 from .site.data import SiteData
 from .site.generators import site_files
@@ -90,15 +90,19 @@ def build(options: BuildOptions) -> BuildResult:
 
 
 def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
-    content = Path(options.content)
+    content, out = Path(options.content), Path(options.out)
     model, warnings = check_content(content, options.strict, options.now)
+    _refuse_dangerous_out(content, out)
+    check_replaceable(out)
+    keymod.check_key_location(options.key_path, content, out)
     key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
     check_key(model, key)
-    _refuse_dangerous_out(content, Path(options.out))
     lock = Lock.read(content, clean=True)
-    assignments = lock.assign(model.awards, options.random_bytes, frozen=options.frozen)
+    if not lock.existed:
+        _refuse_lost_lock(lock, Path(options.out))
+    assignments = _assign(lock, model, options.random_bytes, options.frozen)
     records = sign_credentials(model, key, credential_records(model, assignments))
-    status_lists = sign_status_lists(model, key, records)
+    status_lists = sign_status_lists(model, key, records, lock.erased_indexes())
     templates = options.templates or project_root / "site_templates"
     files = site_files(SiteData(model, records, status_lists, key.public_multibase, templates))
     writer = Writer(Path(options.out))
@@ -114,6 +118,33 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
         writer.abort()
         raise
     return BuildResult(Path(options.out), len(records), len(files), key.public_multibase, key.development, warnings)
+
+
+def _assign(lock: Lock, model: Model, random_bytes: Callable[[int], bytes], frozen: bool) -> dict:
+    """The lock's assignments, refusing to drop a credential the lock says was issued."""
+    missing = lock.issued_but_missing(model)
+    if missing:
+        raise ContentError(missing)
+    return lock.assign(model.awards, random_bytes, frozen=frozen)
+
+
+def _refuse_lost_lock(lock: Lock, out: Path) -> None:
+    """No lock, but the output holds credentials: building would give them all new ids."""
+    published = sorted((out / "credentials").glob("*.json")) if (out / "credentials").is_dir() else []
+    if published:
+        raise ContentError(
+            [
+                Problem(
+                    lock.display,
+                    None,
+                    "",
+                    f"the lock file is missing but {out} holds {len(published)} published credentials: "
+                    "a build would give every award a new id and their URLs would stop working. "
+                    f"Restore {lock.display} from git, or rebuild it from the published site with "
+                    f"`credpress lock recover --site {out}`",
+                )
+            ]
+        )
 
 
 def _refuse_dangerous_out(content: Path, out: Path) -> None:
@@ -135,7 +166,7 @@ def check_all(
     away) otherwise; the lock file is not written.
     """
     model, warnings = check_content(content, strict, now)
-    assignments = Lock.read(Path(content)).assign(model.awards, frozen=frozen)
+    assignments = _assign(Lock.read(Path(content)), model, secrets.token_bytes, frozen)
     problems = []
     for record in credential_records(model, assignments):
         document = unsigned_credential(record, model)

@@ -7,6 +7,8 @@ all cores for large builds (:mod:`credpress.workers`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from . import workers
@@ -65,13 +67,17 @@ def sign_credentials(
 
 
 def sign_status_lists(
-    model: Model, key: SigningKey, records: tuple[CredentialRecord, ...]
+    model: Model,
+    key: SigningKey,
+    records: tuple[CredentialRecord, ...],
+    erased: Mapping[str, Sequence[tuple[int, date]]] | None = None,
 ) -> dict[str, dict[str, Any]]:
-    """Each issuer's revocation list, with the bits of its revoked awards set, signed."""
+    """Each issuer's revocation list, signed, with the bits of its revoked awards and of its
+    erased credentials (*erased*: issuer slug -> (index, date), from the lock) set."""
     layout = Layout(model.site)
     lists = {}
     for slug, issuer in model.issuers.items():
-        document = status_list(issuer, model, records)
+        document = status_list(issuer, model, records, (erased or {}).get(slug, ()))
         method = f"{layout.issuer_did(slug)}#{issuer.active_key(key.public_multibase).id}"
         lists[slug] = cryptosuites.sign_document(
             document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES

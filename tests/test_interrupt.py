@@ -26,8 +26,8 @@ def test_concurrent_build_is_refused_with_a_clear_message(small_content, key_fil
     with BuildLock(tmp_path):
         with pytest.raises(OutputError) as caught:
             make_build(small_content, tmp_path / "site", key_file)
-    assert str(caught.value) == (f"another credpress build of this repository is running (pid {os.getpid()}); "
-                                 "wait for it to finish and build again")
+    assert str(caught.value) == (f"another credpress command is changing this repository (credpress build, pid {os.getpid()}); "
+                                 "wait for it to finish and try again")
     assert not (tmp_path / "site").exists()
     make_build(small_content, tmp_path / "site", key_file)  # released: builds again
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from credpress.output.writer import OutputError, Writer, json_bytes
+from credpress.output.writer import MARKER, OutputError, Writer, json_bytes
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    files = (path for path in sorted(folder.rglob("*")) if path.is_file())
+    """Every file but the marker every build writes (tests/test_output_and_keys.py covers it)."""
+    files = (path for path in sorted(folder.rglob("*")) if path.is_file() and path.name != MARKER)
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in files}
 
 
@@ -67,7 +68,7 @@ def test_a_path_that_is_not_a_clean_relative_file_path_is_refused(tmp_path: Path
     with pytest.raises(OutputError) as refused:
         writer.write_bytes(rel, b"x")
     assert str(refused.value) == f"refusing to write {rel!r}: {why}"
-    assert list(writer.tmp.rglob("*")) == []
+    assert list(writer.tmp.rglob("*")) == [writer.tmp / MARKER]
     assert sorted(path.name for path in tmp_path.iterdir()) == [writer.tmp.name]  # nothing beside it either
     writer.abort()
 
@@ -176,9 +177,7 @@ def test_commit_without_atomic_exchange_still_replaces_the_output(out: Path, mon
 def test_commit_refuses_to_replace_a_file(tmp_path: Path) -> None:
     out = tmp_path / "site"
     out.write_text("not a folder")
-    writer = Writer(out)
-    writer.write_bytes("index.html", b"home")
     with pytest.raises(OutputError, match="exists and is not a folder; not replacing it"):
-        writer.commit()
+        Writer(out)
     assert out.read_text() == "not a folder"
     assert leftovers(tmp_path, out) == []

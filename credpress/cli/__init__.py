@@ -11,7 +11,10 @@ import click
 
 from .build import build
 from .check import check
+from .erase import erase
 from .keygen import keygen
+from .lock import lock
+from .lock_merge import lock_merge
 from .revoke import revoke
 from .verify import verify
 
@@ -22,7 +25,7 @@ def main() -> None:
     """Publish signed Open Badges 3.0 credentials as a static site."""
 
 
-for _command in (build, check, keygen, revoke, verify):
+for _command in (build, check, erase, keygen, lock, lock_merge, revoke, verify):
     main.add_command(_command)
 
 

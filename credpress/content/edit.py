@@ -1,4 +1,4 @@
-"""Edits to the provider's YAML that commands make for them (revoke, key rotation).
+"""Edits to the provider's YAML that commands make for them (revoke, erase, key rotation).
 
 Edits are textual, so comments and formatting survive: a few lines are inserted
 or one value replaced, at the line numbers the loader recorded. Each edit is
@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from ..errors import CredpressError
+from ..output.buildlock import BuildLock
 from ..output.writer import atomic_write
-from .lock import Lock, award_key
+from .fields import Invalid
+from .lock import Lock, award_key, is_erased
 from .model import Model
+from .schemas import REVOCATION_SCHEMA
 
 
 class EditError(CredpressError):
@@ -42,58 +47,205 @@ def _item_end(lines: list[str], start: int) -> int:
     return last
 
 
-def _edit_and_check(path: Path, new_text: str, check: Callable[[], bool], failure: str) -> None:
+_ITEM_START = re.compile(r"[ ]*(?:-[ ]+)?")
+
+
+def _award_block(lines: list[str], line: int) -> tuple[int, int, int]:
+    """(first, last, key column) of the list item whose mapping starts at *line* (1-based).
+
+    The loader records the line of an award's first key: ``- achievement: x``, or
+    ``achievement: x`` under a ``-`` on a line of its own. *first* is the line of
+    the ``-``, *last* the last line of the item, both 0-based; the key column is
+    where the award's keys start.
+    """
+    start = line - 1
+    column = len(_ITEM_START.match(lines[start]).group())  # type: ignore[union-attr]
+    first = start
+    if not lines[start].lstrip().startswith("-"):
+        first = start - 1
+        while first >= 0 and (not lines[first].strip() or lines[first].lstrip().startswith("#")):
+            first -= 1
+        if first < 0 or lines[first].strip() != "-":
+            raise ValueError("award item does not start with '-'")
+    last = start
+    for index in range(start + 1, len(lines)):
+        stripped = lines[index].strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(lines[index]) - len(lines[index].lstrip()) < column:
+            break
+        last = index
+    return first, last, column
+
+
+def _edit_and_check(path: Path, new_text: str, check: Callable[[], bool], failure: str) -> str:
+    """Write *new_text*, reload and *check*; restore the file and fail otherwise. Returns the old text."""
     old_text = path.read_text("utf-8")
-    atomic_write(path, new_text)
+    _write(path, new_text)
     try:
         ok = check()
     except CredpressError:
         ok = False
     if not ok:
-        atomic_write(path, old_text)
+        _write(path, old_text)
         raise EditError(failure)
+    return old_text
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise EditError(f"could not write {path}: {exc.strerror or exc}; it was not changed") from None
+
+
+def _credential_id(credential: str) -> str:
+    """The credential id from an id or a credential URL."""
+    return credential.strip().rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
+
+
+def _reason(reason: str) -> str:
+    """The reason, checked like the content's ``revoked.reason`` (length, control characters)."""
+    check = REVOCATION_SCHEMA["reason"].check
+    assert callable(check)
+    try:
+        return str(check(unicodedata.normalize("NFC", reason)))
+    except Invalid as exc:
+        raise EditError(f"--reason {exc}") from None
+
+
+def _project_root(content: Path) -> Path:
+    return Path(content).absolute().parent
 
 
 def revoke(content: Path, credential: str, reason: str, when: date) -> str:
-    """Add ``revoked: {date, reason}`` to the award of *credential*; returns its file:line."""
+    """Add ``revoked: {date, reason}`` to the award of *credential*; returns its file:line.
+
+    Holds the build lock, so a build or another command cannot interleave.
+    """
+    with BuildLock(_project_root(content), "revoke"):
+        return _revoke(content, credential, reason, when)
+
+
+def _revoke(content: Path, credential: str, reason: str, when: date) -> str:
     from ..pipeline import check_content
 
+    reason = _reason(reason)
     model, _ = check_content(content)
-    credential_id = credential.rstrip("/").rsplit("/", 1)[-1].removesuffix(".json")
+    credential_id = _credential_id(credential)
     key = Lock.read(content).by_credential_id().get(credential_id)
     award = next((a for a in model.awards if award_key(a) == key), None) if key else None
     if award is None:
         raise EditError(f"no award has credential id {credential_id} (see {content}/credpress.lock)")
     if award.revoked:
         raise EditError(f"{award.source}:{award.line}: already revoked on {award.revoked.date.isoformat()}")
-    if not reason.strip() or "\n" in reason:
-        raise EditError("--reason must be one line of text")
+    failure = f"{award.source}:{award.line}: could not add revoked: to this award automatically; add it by hand"
     path = _file_of(model, award.source)
     lines = path.read_text("utf-8").splitlines(keepends=True)
-    start = award.line - 1
-    dash = lines[start].index("-")
-    pad = " " * (dash + 2)
-    end = _item_end(lines, start)
+    try:
+        _, end, column = _award_block(lines, award.line)
+    except ValueError:
+        raise EditError(failure) from None
     if not lines[end].endswith("\n"):
         lines[end] += "\n"
+    pad = " " * column
     block = [
         f"{pad}revoked:\n",
         f"{pad}  date: {when.isoformat()}\n",
-        f"{pad}  reason: {json.dumps(reason.strip(), ensure_ascii=False)}\n",
+        f"{pad}  reason: {json.dumps(reason, ensure_ascii=False)}\n",
     ]
     new_text = "".join(lines[: end + 1] + block + lines[end + 1 :])
 
     def revoked_now() -> bool:
         again, _ = check_content(content)
-        return any(award_key(a) == key and a.revoked and a.revoked.reason == reason.strip() for a in again.awards)
+        return any(award_key(a) == key and a.revoked and a.revoked.reason == reason for a in again.awards)
 
-    _edit_and_check(
-        path,
-        new_text,
-        revoked_now,
-        f"{award.source}:{award.line}: could not add revoked: to this award automatically; add it by hand",
-    )
+    _edit_and_check(path, new_text, revoked_now, failure)
     return f"{award.source}:{award.line}"
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What ``credpress erase`` did."""
+
+    credential_id: str
+    issuer: str
+    award_removed: str | None  # file:line of the award taken out of the content, if it was there
+    lock: str
+
+
+def erase(content: Path, credential: str, reason: str, when: date, issuer: str | None = None) -> Erasure:
+    """Erase a credential at its learner's request.
+
+    The award leaves the content (if it is still there; a textual edit, checked
+    by reloading) and its lock entry is marked erased: the entry keeps the id and
+    status index, retired for good, and loses the salt and the award key (a hash
+    of the learner's identity). The next build deletes the credential's files
+    and sets its bit in the issuer's status list. *issuer* (a slug) is needed
+    only when the award is already gone and the site has several issuers.
+    """
+    with BuildLock(_project_root(content), "erase"):
+        return _erase(Path(content), credential, reason, when, issuer)
+
+
+def _erase(content: Path, credential: str, reason: str, when: date, issuer: str | None) -> Erasure:
+    from ..pipeline import check_content
+
+    reason = _reason(reason)
+    lock = Lock.read(content)
+    credential_id = _credential_id(credential)
+    key = lock.by_credential_id().get(credential_id)
+    if key is None:
+        raise EditError(f"no credential {credential_id} in {lock.display}")
+    entry = lock.entries[key]
+    if is_erased(entry):
+        raise EditError(
+            f"{lock.display}:{lock.lines.get(key)}: credential {credential_id} was already erased on {entry['erased']['date']}"
+        )
+    model, _ = check_content(content)
+    award = next((a for a in model.awards if award_key(a) == key), None)
+    if award is not None:
+        owner = model.achievements[award.achievement].issuer
+        if issuer is not None and issuer != owner:
+            raise EditError(f"credential {credential_id} was issued by {owner}, not {issuer}")
+        issuer = owner
+    elif issuer is None:
+        if len(model.issuers) != 1:
+            raise EditError(
+                f"the award of credential {credential_id} is no longer in the content, so its issuer is unknown: "
+                f"give it with --issuer (one of {', '.join(sorted(model.issuers))})"
+            )
+        issuer = next(iter(model.issuers))
+    elif issuer not in model.issuers:
+        raise EditError(f"no issuer {issuer!r} in the content (one of {', '.join(sorted(model.issuers))})")
+    removed, path, old_text = None, None, None
+    if award is not None:
+        removed = f"{award.source}:{award.line}"
+        failure = f"{removed}: could not remove this award automatically; delete it by hand and erase again"
+        path = _file_of(model, award.source)
+        lines = path.read_text("utf-8").splitlines(keepends=True)
+        try:
+            first, last, _ = _award_block(lines, award.line)
+        except ValueError:
+            raise EditError(failure) from None
+        rest = lines[:first] + lines[last + 1 :]
+        if not any(line.strip() and not line.lstrip().startswith("#") for line in rest):
+            rest.append("[]\n")  # the file's last award: keep a valid, empty list
+        count = len(model.awards)
+
+        def gone() -> bool:
+            again, _ = check_content(content)
+            return len(again.awards) == count - 1 and all(award_key(a) != key for a in again.awards)
+
+        old_text = _edit_and_check(path, "".join(rest), gone, failure)
+    lock.erase(key, when, reason, issuer)
+    try:
+        lock.write()
+    except CredpressError:
+        if path is not None and old_text is not None:
+            _write(path, old_text)
+        raise
+    return Erasure(credential_id, issuer, removed, lock.display)
 
 
 def rotate_keys(content: Path, new_public_key: str, current_public_key: str | None) -> list[str]:

@@ -1,4 +1,4 @@
-"""One build of a repository at a time."""
+"""One credpress command that changes a repository at a time (build, revoke, erase, lock …)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from ..errors import OutputError
 
 
 class BuildLock:
-    """One build of a repository at a time: an exclusive ``flock`` on
+    """One command that changes a repository at a time: an exclusive ``flock`` on
     ``.credpress/build.lock`` beside the content folder (released by the kernel
-    if the build dies, so it can never be left stale)."""
+    if the command dies, so it can never be left stale). The build and every
+    command that edits the content or the lock file (revoke, erase, lock repair,
+    lock recover) take it, so none of their changes can be lost to another's."""
 
-    def __init__(self, project_root: Path):
+    def __init__(self, project_root: Path, command: str = "build"):
         self.path = Path(project_root) / ".credpress" / "build.lock"
+        self.command = command
         self.handle: Any = None
 
     def __enter__(self) -> BuildLock:
@@ -30,15 +33,15 @@ class BuildLock:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
+            pid, _, command = (handle.read().strip() or "unknown").partition(" ")
             handle.close()
+            holder = f"credpress {command}, pid {pid}" if command else f"pid {pid}"  # empty: it is just starting
             raise OutputError(
-                f"another credpress build of this repository is running (pid {holder}); "
-                "wait for it to finish and build again"
+                f"another credpress command is changing this repository ({holder}); wait for it to finish and try again"
             ) from None
         handle.seek(0)
         handle.truncate()
-        handle.write(str(os.getpid()))
+        handle.write(f"{os.getpid()} {self.command}")
         handle.flush()
         self.handle = handle
         return self

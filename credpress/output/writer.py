@@ -5,6 +5,11 @@ complete build replaces the output (rename old away, rename new in, delete old),
 so a failed or interrupted build leaves the previous output untouched. The
 writer refuses a path written twice and any path that resolves outside the
 folder, and writes JSON with one fixed formatting.
+
+It only ever replaces a folder that credpress wrote (it holds the marker file
+``.credpress-site``, which every build writes) or an empty one, and never a
+folder holding ``.git``; anything else is refused before any work. A failure to
+write (full disk, read-only folder) is an OutputError that names the path.
 """
 
 from __future__ import annotations
@@ -23,12 +28,45 @@ from ..errors import OutputError
 
 _TMP = ".tmp-"
 _OLD = ".old-"
+MARKER = ".credpress-site"
+MARKER_TEXT = (
+    b"This folder was written by credpress (https://pypi.org/project/credpress/).\n"
+    b"`credpress build` replaces it entirely on every build: keep nothing else here.\n"
+)
+
+
+def check_replaceable(out_dir: Path, display: str | None = None) -> None:
+    """Refuse an output folder credpress may not replace: OutputError saying nothing was changed.
+
+    Allowed: a folder that does not exist, an empty folder, or one holding the
+    marker file a build writes. Never: a folder holding ``.git``, a file, a link.
+    """
+    out_dir = Path(out_dir)
+    name = display or str(out_dir)
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise OutputError(f"{name} exists and is not a folder; not replacing it (nothing was changed)")
+    if not out_dir.exists():
+        return
+    try:
+        if (out_dir / ".git").exists():
+            raise OutputError(
+                f"refusing to replace {name}: it holds .git (a repository); nothing was changed. "
+                "Build into another folder"
+            )
+        if (out_dir / MARKER).is_file() or not any(out_dir.iterdir()):
+            return
+    except OSError as exc:
+        raise OutputError(f"cannot read {name}: {exc.strerror or exc}; nothing was changed") from None
+    raise OutputError(
+        f"refusing to replace {name}: it is not empty and credpress did not write it (it has no {MARKER} file); "
+        "nothing was changed. Build into a new or empty folder, or remove it yourself"
+    )
 
 
 def atomic_write(path: Path, text: str) -> None:
     """Replace the file *path* with *text* all at once: a temporary file in the same
     folder, flushed to disk, then renamed over it; the temporary file never stays."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # raises OSError: callers name the file
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -46,16 +84,31 @@ def json_bytes(data: Any) -> bytes:
 
 
 class Writer:
-    """Fills a temporary folder beside *out_dir*; :meth:`commit` swaps it in."""
+    """Fills a temporary folder beside *out_dir*; :meth:`commit` swaps it in.
+
+    Refuses (before anything is written) an output folder it may not replace;
+    see :func:`check_replaceable`. Every build's output holds the marker file.
+    """
 
     def __init__(self, out_dir: Path):
+        self.display = str(out_dir)
         self.out_dir = Path(out_dir).absolute()
         self.parent = self.out_dir.parent
-        self.parent.mkdir(parents=True, exist_ok=True)
-        self._remove_stale()
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_TMP}", dir=self.parent))
+        check_replaceable(self.out_dir, self.display)
+        try:
+            self.parent.mkdir(parents=True, exist_ok=True)
+            self._remove_stale()
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}{_TMP}", dir=self.parent))
+        except OSError as exc:
+            raise self._failed(exc, getattr(exc, "filename", None) or self.parent) from None
         self._tmp_resolved = self.tmp.resolve()
         self.written: set[str] = set()
+        self.write_bytes(MARKER, MARKER_TEXT)
+
+    def _failed(self, exc: OSError, path: object) -> OutputError:
+        return OutputError(
+            f"could not write {path}: {exc.strerror or exc}; the previous output {self.display} is intact"
+        )
 
     def _remove_stale(self) -> None:
         """Clean up after a build that was killed.
@@ -92,9 +145,12 @@ class Writer:
     def write_bytes(self, rel: str, data: bytes) -> None:
         """Write one output file (refused: twice, outside the folder, through a link)."""
         target = self._target(rel)
-        self._make_folders(rel, target.parent)
-        with open(target, "xb") as handle:  # "x": never through an existing file or link
-            handle.write(data)
+        try:
+            self._make_folders(rel, target.parent)
+            with open(target, "xb") as handle:  # "x": never through an existing file or link
+                handle.write(data)
+        except OSError as exc:
+            raise self._failed(exc, f"{rel} (in {self.tmp})") from None
 
     def _make_folders(self, rel: str, folder: Path) -> None:
         """Create *folder* one level at a time, refusing any level that is not a real folder.
@@ -123,19 +179,29 @@ class Writer:
         away, rename the new one in; a build killed between the two leaves
         ``.NAME.old-PID``, which the next build puts back or removes.
         """
-        if self.out_dir.exists() or self.out_dir.is_symlink():
-            if not self.out_dir.is_dir() or self.out_dir.is_symlink():
-                self.abort()
-                raise OutputError(f"{self.out_dir} exists and is not a folder; not replacing it")
-            if _exchange(self.tmp, self.out_dir):
-                shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the old output
-                return
-            old = self.parent / f".{self.out_dir.name}{_OLD}{os.getpid()}"
-            os.replace(self.out_dir, old)
-            os.replace(self.tmp, self.out_dir)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(self.tmp, self.out_dir)
+        try:
+            check_replaceable(self.out_dir, self.display)  # again: it may have changed during the build
+        except OutputError:
+            self.abort()
+            raise
+        try:
+            if self.out_dir.exists():
+                if _exchange(self.tmp, self.out_dir):
+                    shutil.rmtree(self.tmp, ignore_errors=True)  # now holds the old output
+                    return
+                old = self.parent / f".{self.out_dir.name}{_OLD}{os.getpid()}"
+                os.replace(self.out_dir, old)
+                try:
+                    os.replace(self.tmp, self.out_dir)
+                except OSError:
+                    os.replace(old, self.out_dir)
+                    raise
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(self.tmp, self.out_dir)
+        except OSError as exc:
+            self.abort()
+            raise self._failed(exc, self.out_dir) from None
 
     def abort(self) -> None:
         """Throw the unfinished folder away; the previous output stays as it was."""

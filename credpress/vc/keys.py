@@ -100,18 +100,54 @@ def parse_key(text: str, source: str) -> SigningKey:
     return from_seed(seed, source)
 
 
+MAX_KEY_FILE = 64 * 1024
+
+
 def read_key_file(path: Path, warn: Callable[[str], None] | None = None) -> SigningKey:
+    """Read a key file; refuses anything but a regular file (a FIFO would block forever)."""
     source = f"key file {path}"
     try:
-        mode = path.stat().st_mode
-        text = path.read_text("utf-8")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise KeyConfigError(f"{source} is not a regular file (a pipe, device or folder?); give a key file")
+        # O_NONBLOCK: even if it was swapped for a FIFO since, opening it cannot block.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise KeyConfigError(f"{source} does not exist") from None
+    except OSError:
+        raise KeyConfigError(f"{source} cannot be read") from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise KeyConfigError(f"{source} is not a regular file (a pipe, device or folder?); give a key file")
+            raw = handle.read(MAX_KEY_FILE + 1)
+        if len(raw) > MAX_KEY_FILE:
+            raise KeyConfigError(f"{source} is too large to be a key file")
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError):
         raise KeyConfigError(f"{source} cannot be read") from None
     if warn and mode & (stat.S_IRWXG | stat.S_IRWXO):
         warn(f"warning: {source} is readable by other users; run: chmod 600 {path}")
     return parse_key(text, source)
+
+
+def check_key_location(key_path: Path | None, content: Path, out: Path) -> None:
+    """Refuse a key file inside the output folder (the build replaces it, and it is published)
+    or inside the content folder (committed to git). Names the path, never the key."""
+    if key_path is None:
+        return
+    where = Path(key_path).absolute().resolve()
+    if where.is_relative_to(Path(out).absolute().resolve()):
+        raise KeyConfigError(
+            f"the key file {key_path} is inside the output folder {out}, which the build replaces and which is "
+            "published: move the key out of it (for example to ~/.config/credpress/)"
+        )
+    if where.is_relative_to(Path(content).absolute().resolve()):
+        raise KeyConfigError(
+            f"the key file {key_path} is inside the content folder {content}, which is committed to git: move it "
+            "out (for example to ~/.config/credpress/); if it was ever committed, treat it as leaked "
+            "(credpress keygen --rotate)"
+        )
 
 
 def write_key_file(path: Path, key: SigningKey) -> None:
