@@ -55,8 +55,15 @@ def main() -> None:
         root = Path(tmp)
         shutil.copytree(REPO / "content", root / "content")
         keys.write_key_file(root / "key.pem", keys.generate())
-        build(BuildOptions(content=root / "content", out=root / "site", key_path=root / "key.pem", environ={},
-                           warn=lambda message: None))
+        build(
+            BuildOptions(
+                content=root / "content",
+                out=root / "site",
+                key_path=root / "key.pem",
+                environ={},
+                warn=lambda message: None,
+            )
+        )
         site = root / "site"
         pages = sorted(p.parent.relative_to(site).as_posix() + "/" for p in site.glob("credentials/*/index.html"))
         pages = pages[:wanted]
@@ -84,9 +91,11 @@ def main() -> None:
                 print(f"{path:50} {state:9} {ms:7.1f} ms {fetched:7.1f} ms {ms_again:5.1f} ms")
             browser.close()
         server.shutdown()
-    print(f"\n{len(pages)} pages, median (mean): on load {statistics.median(on_load):.1f} ms "
-          f"({statistics.mean(on_load):.1f}), of which downloads {statistics.median(downloads):.1f} ms; "
-          f"again after load {statistics.median(again):.1f} ms ({statistics.mean(again):.1f})")
+    print(
+        f"\n{len(pages)} pages, median (mean): on load {statistics.median(on_load):.1f} ms "
+        f"({statistics.mean(on_load):.1f}), of which downloads {statistics.median(downloads):.1f} ms; "
+        f"again after load {statistics.median(again):.1f} ms ({statistics.mean(again):.1f})"
+    )
 
 
 if __name__ == "__main__":

@@ -37,8 +37,10 @@ def main() -> None:
             start = time.perf_counter()
             result = build(options)
             elapsed = time.perf_counter() - start
-            print(f"{label}: {result.credentials} credentials, {result.files} files in {elapsed:.2f} s "
-                  f"= {1000 * elapsed / result.credentials:.2f} ms per credential")
+            print(
+                f"{label}: {result.credentials} credentials, {result.files} files in {elapsed:.2f} s "
+                f"= {1000 * elapsed / result.credentials:.2f} ms per credential"
+            )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MiB")
 

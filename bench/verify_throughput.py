@@ -66,13 +66,17 @@ def run_cli(site: Path, workers: int | None) -> None:
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     counts = json.loads(done.stdout)["summary"]
     total = counts["total"]
-    print(f"credpress verify: {total} credentials in {elapsed:.2f} s = {total / elapsed:.0f} credentials/s "
-          f"(exit {done.returncode}, {counts['verified']} verified)")
+    print(
+        f"credpress verify: {total} credentials in {elapsed:.2f} s = {total / elapsed:.0f} credentials/s "
+        f"(exit {done.returncode}, {counts['verified']} verified)"
+    )
     # On a shared machine wall-clock time depends on everything else running; the CPU
     # time does much less, so also show what it implies for idle cores.
     cores = os.cpu_count() or 1
-    print(f"CPU {cpu:.1f} s = {1000 * cpu / total:.2f} ms per credential -> {total * cores / cpu:.0f} credentials/s "
-          f"on {cores} idle cores; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    print(
+        f"CPU {cpu:.1f} s = {1000 * cpu / total:.2f} ms per credential -> {total * cores / cpu:.0f} credentials/s "
+        f"on {cores} idle cores; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after"
+    )
     if done.returncode != 0:
         sys.exit("not every credential verified: " + done.stderr[-2000:])
 

@@ -36,7 +36,7 @@ PUBLISHED_TEST_KEYS = {
 
 SECRET_PROPERTY = re.compile(r'"(?:secret|private)KeyMultibase"\s*:\s*"(z[^"]*)')
 PATTERNS = [
-    (re.compile(r'"d"\s*:\s*"[A-Za-z0-9_-]{40,}"'), "a JWK private key (\"d\")"),
+    (re.compile(r'"d"\s*:\s*"[A-Za-z0-9_-]{40,}"'), 'a JWK private key ("d")'),
 ]
 # A PEM block with a real body (not just the header line in a test or doc).
 PEM = re.compile(r"-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----\s*\n[A-Za-z0-9+/=]{40,}")
@@ -76,8 +76,10 @@ def findings(path: Path) -> list[tuple[int, str]]:
 
 
 def main(argv: list[str]) -> int:
-    files = [Path(a) for a in argv] or [Path(p) for p in subprocess.run(
-        ["git", "ls-files"], capture_output=True, text=True, check=True).stdout.splitlines()]
+    files = [Path(a) for a in argv] or [
+        Path(p)
+        for p in subprocess.run(["git", "ls-files"], capture_output=True, text=True, check=True).stdout.splitlines()
+    ]
     bad = [(path, number, what) for path in files if path.is_file() for number, what in findings(path)]
     for path, number, what in bad:
         print(f"{path}:{number}: looks like {what}; never commit private keys", file=sys.stderr)

@@ -21,8 +21,9 @@ SPECS = Path(__file__).resolve().parent / "data" / "specs"
 
 # Hypothesis: random examples locally (each run explores new ones), the same examples
 # on every CI run (a CI failure is reproducible, never a flake of the draw).
-settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
 

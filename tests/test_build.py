@@ -33,8 +33,10 @@ def test_same_input_and_key_give_byte_identical_output(example_content, key_file
 
 def test_ids_survive_renaming_splitting_and_reordering(small_content, key_file, tmp_path):
     make_build(small_content, tmp_path / "one", key_file)
-    ids_before = {json.loads(p.read_text())["credentialSubject"]["identifier"][-1]["identityHash"] + p.stem
-                  for p in (tmp_path / "one" / "credentials").glob("*.json")}
+    ids_before = {
+        json.loads(p.read_text())["credentialSubject"]["identifier"][-1]["identityHash"] + p.stem
+        for p in (tmp_path / "one" / "credentials").glob("*.json")
+    }
     awards = (small_content / "awards" / "cohort.yaml").read_text().split("\n- ")
     (small_content / "awards" / "cohort.yaml").unlink()
     sub = small_content / "awards" / "2026"
@@ -42,8 +44,10 @@ def test_ids_survive_renaming_splitting_and_reordering(small_content, key_file, 
     (sub / "first.yaml").write_text("- " + "\n- ".join(reversed(awards[2:])) + "\n")
     (sub / "second.yaml").write_text("\n- ".join(awards[:2]).removeprefix("") + "\n")
     make_build(small_content, tmp_path / "two", key_file)
-    ids_after = {json.loads(p.read_text())["credentialSubject"]["identifier"][-1]["identityHash"] + p.stem
-                 for p in (tmp_path / "two" / "credentials").glob("*.json")}
+    ids_after = {
+        json.loads(p.read_text())["credentialSubject"]["identifier"][-1]["identityHash"] + p.stem
+        for p in (tmp_path / "two" / "credentials").glob("*.json")
+    }
     assert ids_after == ids_before and len(ids_after) == 5
 
 
@@ -51,7 +55,9 @@ def test_a_new_award_gets_a_new_id_and_old_ones_keep_theirs(small_content, key_f
     make_build(small_content, tmp_path / "one", key_file)
     lock_before = json.loads((small_content / "credpress.lock").read_text())["awards"]
     with (small_content / "awards" / "cohort.yaml").open("a") as handle:
-        handle.write("- achievement: alpha\n  recipient:\n    name: New Person\n    email: new@example.org\n  awarded: 2026-07-01\n")
+        handle.write(
+            "- achievement: alpha\n  recipient:\n    name: New Person\n    email: new@example.org\n  awarded: 2026-07-01\n"
+        )
     make_build(small_content, tmp_path / "two", key_file)
     lock_after = json.loads((small_content / "credpress.lock").read_text())["awards"]
     assert {k: v for k, v in lock_after.items() if k in lock_before} == lock_before
@@ -64,8 +70,10 @@ def test_a_new_award_gets_a_new_id_and_old_ones_keep_theirs(small_content, key_f
 def test_credential_shape(example_site):
     path = sorted((example_site / "credentials").glob("*.json"))[0]
     credential = json.loads(path.read_text())
-    assert credential["@context"] == ["https://www.w3.org/ns/credentials/v2",
-                                      "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["id"] == f"https://badges.northwind-academy.example/credentials/{path.stem}.json"
     assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", path.stem)
@@ -82,8 +90,12 @@ def test_credential_shape(example_site):
 
 
 def test_plain_emails_are_never_published(example_content, example_site):
-    emails = set(re.findall(r"[\w.+-]+@example\.(?:org|com)", "".join(
-        p.read_text() for p in (example_content / "awards").glob("*.yaml"))))
+    emails = set(
+        re.findall(
+            r"[\w.+-]+@example\.(?:org|com)",
+            "".join(p.read_text() for p in (example_content / "awards").glob("*.yaml")),
+        )
+    )
     assert len(emails) >= 5
     published = b"".join(_tree(example_site).values()).decode("utf-8", "replace").lower()
     for email in emails:
@@ -110,8 +122,14 @@ def test_did_document_matches_did_web_resolution(example_site):
     assert document == {
         "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
         "id": did,
-        "verificationMethod": [{"id": f"{did}#key-1", "type": "Multikey", "controller": did,
-                                "publicKeyMultibase": fixed_key().public_multibase}],
+        "verificationMethod": [
+            {
+                "id": f"{did}#key-1",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": fixed_key().public_multibase,
+            }
+        ],
         "assertionMethod": [f"{did}#key-1"],
     }
 
@@ -159,8 +177,10 @@ def test_every_internal_link_resolves_under_any_base_path(example_site):
 
 def test_raw_html_in_content_never_reaches_a_page(small_content, key_file, tmp_path):
     path = small_content / "achievements" / "alpha.yaml"
-    text = path.read_text().replace("The learner can do **alpha** things.",
-                                    '"<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) **ok**"')
+    text = path.read_text().replace(
+        "The learner can do **alpha** things.",
+        '"<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) **ok**"',
+    )
     path.write_text(text)
     make_build(small_content, tmp_path / "site", key_file)
     html = (tmp_path / "site" / "achievements" / "alpha" / "index.html").read_text()
@@ -177,7 +197,9 @@ def test_raw_html_in_content_never_reaches_a_page(small_content, key_file, tmp_p
     parser.feed(html)
     assert [tag for tag, _ in parser.found if tag in ("script", "img") and "badge" not in _.get("alt", "")] == []
     assert not [a for _, attrs in parser.found for a in attrs if a.startswith("on")]
-    assert not [v for _, attrs in parser.found for v in attrs.values() if v and v.strip().lower().startswith("javascript:")]
+    assert not [
+        v for _, attrs in parser.found for v in attrs.values() if v and v.strip().lower().startswith("javascript:")
+    ]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as text
     assert "<strong>ok</strong>" in html
 
@@ -186,9 +208,17 @@ def _encodings(seed: bytes) -> list[bytes]:
     key = keys.from_seed(seed, "scan")
     pem = key.pem()
     pem_body = b"".join(pem.splitlines()[1:-1])
-    forms = [seed, seed.hex().encode(), seed.hex().upper().encode(), base64.b64encode(seed),
-             base64.urlsafe_b64encode(seed).rstrip(b"="), multibase.b58encode(seed).encode(),
-             key.secret_multibase().encode(), pem_body, base64.b64decode(pem_body)]
+    forms = [
+        seed,
+        seed.hex().encode(),
+        seed.hex().upper().encode(),
+        base64.b64encode(seed),
+        base64.urlsafe_b64encode(seed).rstrip(b"="),
+        multibase.b58encode(seed).encode(),
+        key.secret_multibase().encode(),
+        pem_body,
+        base64.b64decode(pem_body),
+    ]
     return forms
 
 
@@ -221,30 +251,47 @@ def test_development_key_is_generated_once_git_ignored_and_loud(small_content, t
 
 def test_key_from_environment(small_content, tmp_path):
     key = fixed_key()
-    options = BuildOptions(content=small_content, out=tmp_path / "site",
-                           environ={"CREDPRESS_SIGNING_KEY": key.secret_multibase(), "CI": "true"}, warn=lambda m: None)
+    options = BuildOptions(
+        content=small_content,
+        out=tmp_path / "site",
+        environ={"CREDPRESS_SIGNING_KEY": key.secret_multibase(), "CI": "true"},
+        warn=lambda m: None,
+    )
     assert build(options).public_key == key.public_multibase
 
 
 def test_key_that_does_not_match_the_issuer_is_refused(small_content, key_file, tmp_path):
     other = keys.generate()
     issuer = small_content / "issuers" / "acme.yaml"
-    issuer.write_text(issuer.read_text() + f"keys:\n  - id: key-2026\n    public_key: {other.public_multibase}\n    status: active\n")
+    issuer.write_text(
+        issuer.read_text() + f"keys:\n  - id: key-2026\n    public_key: {other.public_multibase}\n    status: active\n"
+    )
     with pytest.raises(KeyConfigError) as caught:
         make_build(small_content, tmp_path / "site", key_file)
     message = str(caught.value)
-    assert message == (f"the signing key {fixed_key().public_multibase} from key file {key_file} is not the active key of "
-                       f"content/issuers/acme.yaml (active key 'key-2026' is {other.public_multibase}); "
-                       "use the matching key or update the issuer's keys")
+    assert message == (
+        f"the signing key {fixed_key().public_multibase} from key file {key_file} is not the active key of "
+        f"content/issuers/acme.yaml (active key 'key-2026' is {other.public_multibase}); "
+        "use the matching key or update the issuer's keys"
+    )
     assert fixed_key().secret_multibase() not in message
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "the signing key in key file {path} is empty"),
-    ("z3u2nothing", "the signing key in key file {path} is neither a z3u2… multibase Ed25519 secret key nor a PEM file"),
-    ("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", "the signing key in key file {path} is not a readable PEM private key"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "the signing key in key file {path} is empty"),
+        (
+            "z3u2nothing",
+            "the signing key in key file {path} is neither a z3u2… multibase Ed25519 secret key nor a PEM file",
+        ),
+        (
+            "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+            "the signing key in key file {path} is not a readable PEM private key",
+        ),
+    ],
+)
 def test_malformed_key_files_are_named_not_printed(tmp_path, text, expected):
     path = tmp_path / "bad.pem"
     path.write_text(text)

@@ -57,7 +57,9 @@ def test_keygen_writes_a_0600_key_and_prints_public_and_secret(tmp_path):
 
 def test_keygen_refuses_the_content_folder(tmp_path):
     (tmp_path / "content").mkdir()
-    result = CliRunner().invoke(main, ["keygen", "--out", str(tmp_path / "content" / "k.pem"), "--content", str(tmp_path / "content")])
+    result = CliRunner().invoke(
+        main, ["keygen", "--out", str(tmp_path / "content" / "k.pem"), "--content", str(tmp_path / "content")]
+    )
     assert result.exit_code == 1
     assert "refusing to write a private key inside the content folder" in result.output
     assert not (tmp_path / "content" / "k.pem").exists()

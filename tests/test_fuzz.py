@@ -58,8 +58,11 @@ def world(tmp_path_factory):
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copytree(EXAMPLE, root / "content")
     keys.write_key_file(root / "key.pem", keys.generate())
-    build(BuildOptions(content=root / "content", out=root / "_site", key_path=root / "key.pem", environ={},
-                       warn=lambda m: None))
+    build(
+        BuildOptions(
+            content=root / "content", out=root / "_site", key_path=root / "key.pem", environ={}, warn=lambda m: None
+        )
+    )
     credentials = [json.loads(p.read_text()) for p in sorted((root / "_site" / "credentials").glob("*.json"))]
     resolver = Resolver([(BASE, root / "_site")], offline=True, http_get=_no_network)
     good = [c for c in credentials if verify_credential(c, resolver, NOW).status == "verified"]
@@ -68,7 +71,7 @@ def world(tmp_path_factory):
 
 
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats(allow_nan=False) | st.text(max_size=20),
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63) | st.floats(allow_nan=False) | st.text(max_size=20),
     lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
     max_leaves=6,
 )
@@ -94,7 +97,7 @@ def _mutate(document: dict, data) -> dict:
     elif kind == "edit-text" and isinstance(parent[last], str) and parent[last]:
         text = parent[last]
         at = data.draw(st.integers(0, len(text) - 1), label="at")
-        parent[last] = text[:at] + data.draw(st.characters(), label="char") + text[at + 1:]
+        parent[last] = text[:at] + data.draw(st.characters(), label="char") + text[at + 1 :]
     elif kind == "swap":
         other = data.draw(st.sampled_from(candidates), label="other")
         target = parent_of(mutated, other)
@@ -110,8 +113,10 @@ def _mutate(document: dict, data) -> dict:
 def _rdfc(document: Any) -> str | None:
     """RDFC-1.0 canonical N-Quads (pyld, offline contexts); None if there are none."""
     try:
-        return pyld.normalize(copy.deepcopy(document), {"algorithm": "URDNA2015", "format": "application/n-quads",
-                                                        "documentLoader": jsonld.document_loader})
+        return pyld.normalize(
+            copy.deepcopy(document),
+            {"algorithm": "URDNA2015", "format": "application/n-quads", "documentLoader": jsonld.document_loader},
+        )
     except Exception:
         return None
 
@@ -164,6 +169,7 @@ def _issuer_signed(original: dict[str, Any]) -> set[tuple[Any, ...]]:
 def _signs_only_what_the_issuer_signed(mutated: Any, original: dict[str, Any]) -> bool:
     if not isinstance(mutated, dict) or not mutated.get("proof"):
         return False
+
     # Cheap JCS proofs first: most mutations change the JCS bytes, and then the
     # RDFC canonical forms need not be computed.
     def jcs_first(proof: Any) -> bool:
@@ -174,8 +180,9 @@ def _signs_only_what_the_issuer_signed(mutated: Any, original: dict[str, Any]) -
     return all(_signed(mutated, proof) in signed for proof in proofs)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                  HealthCheck.too_slow])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(st.data())
 def test_mutations_verify_only_if_every_proof_signs_what_the_issuer_signed(world, data):
     good, resolver = world

@@ -100,8 +100,9 @@ def test_key_rotation_as_seen_by_digital_bazaar(small_content, key_file, tmp_pat
     make_build(small_content, tmp_path / "old", key_file)
     old_copy = next((tmp_path / "old" / "credentials").glob("*.json"))
     new_key = tmp_path / "keys" / "new.pem"
-    result = CliRunner().invoke(main, ["keygen", "--rotate", "--out", str(new_key), "--content", str(small_content),
-                                       "--key", str(key_file)])
+    result = CliRunner().invoke(
+        main, ["keygen", "--rotate", "--out", str(new_key), "--content", str(small_content), "--key", str(key_file)]
+    )
     assert result.exit_code == 0, result.output
     make_build(small_content, tmp_path / "site", new_key)
     wallet_copy = tmp_path / "site" / "wallet-copy.json"
@@ -109,11 +110,16 @@ def test_key_rotation_as_seen_by_digital_bazaar(small_content, key_file, tmp_pat
     base = "https://example.test/badges/"
     run = lambda *extra: subprocess.run(  # noqa: E731
         ["node", str(HERE / "verify-db.mjs"), "--site", str(tmp_path / "site"), "--base-url", base, *extra],
-        capture_output=True, text=True, timeout=300)
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     new_copy = next((tmp_path / "site" / "credentials").glob("*.json"))
     assert run(str(wallet_copy), str(new_copy)).returncode == 0
     issuer = small_content / "issuers" / "acme.yaml"
-    issuer.write_text(issuer.read_text().replace("    status: retired\n", "    status: revoked\n    revoked: 2026-11-30\n"))
+    issuer.write_text(
+        issuer.read_text().replace("    status: retired\n", "    status: revoked\n    revoked: 2026-11-30\n")
+    )
     make_build(small_content, tmp_path / "site", new_key)
     shutil.copy(old_copy, wallet_copy)
     assert run(str(new_copy)).returncode == 0
@@ -135,16 +141,26 @@ def test_what_digital_bazaar_rejects_in_safe_mode_credpress_rejects_too(example_
     good = {k: v for k, v in json.loads(source.read_text()).items() if k != "proof"}
     method = good["issuer"]["id"] + "#key-1"
     mutations = {
-        "evidence-id-space": (lambda c: c.update(evidence=[{"id": "foo bar", "type": ["Evidence"]}]),
-                              "evidence[0].id (relative @id reference 'foo bar')"),
-        "evidence-id-path": (lambda c: c.update(evidence=[{"id": "/relative", "type": ["Evidence"]}]),
-                             "evidence[0].id (relative @id reference '/relative')"),
-        "achievement-id": (lambda c: c["credentialSubject"]["achievement"].update(id="achievements/1"),
-                           "credentialSubject.achievement.id (relative @id reference 'achievements/1')"),
-        "relative-type": (lambda c: c["credentialSubject"]["achievement"].update(type=["Achievement", "Badge"]),
-                          "credentialSubject.achievement.type (relative @type reference 'Badge')"),
-        "undefined-term": (lambda c: c["credentialSubject"].update(nickname="Ada"),
-                           "JSON-LD would drop credentialSubject.nickname"),
+        "evidence-id-space": (
+            lambda c: c.update(evidence=[{"id": "foo bar", "type": ["Evidence"]}]),
+            "evidence[0].id (relative @id reference 'foo bar')",
+        ),
+        "evidence-id-path": (
+            lambda c: c.update(evidence=[{"id": "/relative", "type": ["Evidence"]}]),
+            "evidence[0].id (relative @id reference '/relative')",
+        ),
+        "achievement-id": (
+            lambda c: c["credentialSubject"]["achievement"].update(id="achievements/1"),
+            "credentialSubject.achievement.id (relative @id reference 'achievements/1')",
+        ),
+        "relative-type": (
+            lambda c: c["credentialSubject"]["achievement"].update(type=["Achievement", "Badge"]),
+            "credentialSubject.achievement.type (relative @type reference 'Badge')",
+        ),
+        "undefined-term": (
+            lambda c: c["credentialSubject"].update(nickname="Ada"),
+            "JSON-LD would drop credentialSubject.nickname",
+        ),
     }
     with monkeypatch.context() as unchecked:
         unchecked.setattr(jsonld, "dropped_terms", lambda *a, **k: [])
@@ -153,8 +169,9 @@ def test_what_digital_bazaar_rejects_in_safe_mode_credpress_rejects_too(example_
         for name, (mutate, _) in mutations.items():
             credential = json.loads(json.dumps(good))
             mutate(credential)
-            signed = cryptosuites.sign_document(credential, fixed_key(), method, credential["validFrom"],
-                                                cryptosuites.CREDENTIAL_SUITES)
+            signed = cryptosuites.sign_document(
+                credential, fixed_key(), method, credential["validFrom"], cryptosuites.CREDENTIAL_SUITES
+            )
             files.append(tmp_path / f"{name}.json")
             files[-1].write_text(json.dumps(signed))
 
@@ -166,8 +183,19 @@ def test_what_digital_bazaar_rejects_in_safe_mode_credpress_rejects_too(example_
     reasons = ["must be a URI", "must be a URI", *["Safe mode validation error"] * (len(files) - 2)]
     assert [reason in line["error"] for line, reason in zip(lines, reasons)] == [True] * len(files), db.stdout
 
-    ours = CliRunner().invoke(main, ["verify", *map(str, files), "--map", f"{BASE_URL}={example_site}", "--offline",
-                                     "--now", "2027-01-15T00:00:00Z", "--json"])
+    ours = CliRunner().invoke(
+        main,
+        [
+            "verify",
+            *map(str, files),
+            "--map",
+            f"{BASE_URL}={example_site}",
+            "--offline",
+            "--now",
+            "2027-01-15T00:00:00Z",
+            "--json",
+        ],
+    )
     assert ours.exit_code == 1, ours.output
     for report, (name, (_, named)) in zip(json.loads(ours.stdout)["credentials"], mutations.items()):
         proof = next(c for c in report["checks"] if c["id"] == "proof")
@@ -186,7 +214,9 @@ def test_tricky_but_valid_urls_verify(script, small_content, key_file, tmp_path)
     make_build(small_content, tmp_path / "site", key_file)
     result = subprocess.run(
         ["node", str(HERE / script), "--site", str(tmp_path / "site"), "--base-url", TRICKY_BASE],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(lines) == len(list((tmp_path / "site" / "credentials").glob("*.json"))) > 0

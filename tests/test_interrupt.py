@@ -26,8 +26,10 @@ def test_concurrent_build_is_refused_with_a_clear_message(small_content, key_fil
     with BuildLock(tmp_path):
         with pytest.raises(OutputError) as caught:
             make_build(small_content, tmp_path / "site", key_file)
-    assert str(caught.value) == (f"another credpress command is changing this repository (credpress build, pid {os.getpid()}); "
-                                 "wait for it to finish and try again")
+    assert str(caught.value) == (
+        f"another credpress command is changing this repository (credpress build, pid {os.getpid()}); "
+        "wait for it to finish and try again"
+    )
     assert not (tmp_path / "site").exists()
     make_build(small_content, tmp_path / "site", key_file)  # released: builds again
 
@@ -36,7 +38,10 @@ def _start_build(content: Path, out: Path) -> subprocess.Popen:
     env = {**os.environ, "CREDPRESS_SIGNING_KEY": fixed_key().secret_multibase(), "CI": "true"}
     return subprocess.Popen(
         [sys.executable, "-m", "credpress", "build", "--content", str(content), "--out", str(out)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_sigkill_at_random_moments_leaves_old_or_new_output(example_content, tmp_path):
@@ -51,8 +56,10 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(example_content, tmp
     outcomes: list[tuple[str, str]] = []  # (how the build process ended, what the output folder holds)
     for attempt in range(trials):
         awards = example_content / "awards" / f"extra-{attempt}.yaml"
-        awards.write_text(f"- achievement: python-foundations\n  recipient:\n    name: Extra {attempt}\n"
-                          f"    email: extra{attempt}@example.org\n  awarded: 2026-10-{attempt + 1:02d}\n")
+        awards.write_text(
+            f"- achievement: python-foundations\n  recipient:\n    name: Extra {attempt}\n"
+            f"    email: extra{attempt}@example.org\n  awarded: 2026-10-{attempt + 1:02d}\n"
+        )
         process = _start_build(example_content, out)
         time.sleep(rng.uniform(0.05, duration * 1.1))
         process.send_signal(signal.SIGKILL)  # does nothing if the build has already exited

@@ -80,12 +80,18 @@ def test_every_bundled_context_loads():
 @pytest.mark.parametrize(
     "change, named",
     [
-        (lambda d: d.update(evidence=[{"id": "foo bar", "type": ["Evidence"]}]),
-         "evidence[0].id (relative @id reference 'foo bar')"),
-        (lambda d: d.update(evidence=[{"id": "/relative", "type": ["Evidence"]}]),
-         "evidence[0].id (relative @id reference '/relative')"),
-        (lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement", "Relative"]),
-         "credentialSubject.achievement.type (relative @type reference 'Relative')"),
+        (
+            lambda d: d.update(evidence=[{"id": "foo bar", "type": ["Evidence"]}]),
+            "evidence[0].id (relative @id reference 'foo bar')",
+        ),
+        (
+            lambda d: d.update(evidence=[{"id": "/relative", "type": ["Evidence"]}]),
+            "evidence[0].id (relative @id reference '/relative')",
+        ),
+        (
+            lambda d: d["credentialSubject"]["achievement"].update(type=["Achievement", "Relative"]),
+            "credentialSubject.achievement.type (relative @type reference 'Relative')",
+        ),
         (lambda d: d.update(issuer="issuers/565049"), "issuer (relative @id reference 'issuers/565049')"),
         (lambda d: d.update({"_:b0": "x"}), "_:b0 (blank node predicate '_:b0')"),
         (lambda d: d.update(name={"@value": "Badge", "@language": "en us"}), "invalid @language value 'en us'"),

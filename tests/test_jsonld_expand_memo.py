@@ -51,7 +51,9 @@ def test_one_field_variants_match_unpatched_pyld(example_site):
     jsonld.canonize(credential)  # fill the memo with the original's objects first
     variants = []
     for where, value in leaves(credential, skip=("@context",)):
-        changed = (not value) if isinstance(value, bool) else value + 1 if isinstance(value, (int, float)) else value + "x"
+        changed = (
+            (not value) if isinstance(value, bool) else value + 1 if isinstance(value, (int, float)) else value + "x"
+        )
         variants.append(with_value(credential, where, changed))
     assert len(variants) > 60
     for variant in variants:

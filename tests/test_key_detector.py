@@ -30,8 +30,14 @@ def test_each_form_of_a_key_is_caught_without_printing_it(tmp_path):
         "pem.txt": key.pem().decode(),
         "env.txt": f"CREDPRESS_SIGNING_KEY={key.secret_multibase()}\n",
         "vm.json": json.dumps({"secretKeyMultibase": key.secret_multibase()}),
-        "jwk.json": json.dumps({"kty": "OKP", "crv": "Ed25519", "x": "abc",
-                                "d": base64.urlsafe_b64encode(seed + seed).decode().rstrip("=")}),
+        "jwk.json": json.dumps(
+            {
+                "kty": "OKP",
+                "crv": "Ed25519",
+                "x": "abc",
+                "d": base64.urlsafe_b64encode(seed + seed).decode().rstrip("="),
+            }
+        ),
     }
     for name, text in forms.items():
         (tmp_path / name).write_text(text)

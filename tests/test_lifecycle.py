@@ -84,7 +84,10 @@ def test_revoke_command_edits_yaml_and_only_that_bit_changes(small_content, key_
     assert result.exit_code == 0, result.output
     assert result.output == "Revoked at content/awards/cohort.yaml:6. Now build, commit and publish.\n"
     text = (small_content / "awards" / "cohort.yaml").read_text()
-    assert "      description: A report.\n  revoked:\n    date: 2026-06-01\n    reason: \"Plagiarised project\"\n- achievement: cert" in text
+    assert (
+        '      description: A report.\n  revoked:\n    date: 2026-06-01\n    reason: "Plagiarised project"\n- achievement: cert'
+        in text
+    )
     make_build(small_content, tmp_path / "after", key_file)
     index = _ids(small_content)[next(k for k, e in _ids(small_content).items() if e["id"] == target)]["status_index"]
     assert _set_bits(tmp_path / "after") == {index}
@@ -99,8 +102,12 @@ def test_revoke_command_edits_yaml_and_only_that_bit_changes(small_content, key_
 def test_revoke_unknown_credential(small_content, key_file, tmp_path):
     make_build(small_content, tmp_path / "site", key_file)
     with pytest.raises(EditError, match="no award has credential id 00000000-0000-4000-8000-000000000000"):
-        revoke(small_content, "https://example.test/badges/credentials/00000000-0000-4000-8000-000000000000.json",
-               "x", date(2026, 6, 1))
+        revoke(
+            small_content,
+            "https://example.test/badges/credentials/00000000-0000-4000-8000-000000000000.json",
+            "x",
+            date(2026, 6, 1),
+        )
 
 
 def test_frozen_refuses_a_lock_change(small_content, key_file, tmp_path, monkeypatch):
@@ -108,13 +115,16 @@ def test_frozen_refuses_a_lock_change(small_content, key_file, tmp_path, monkeyp
     make_build(small_content, tmp_path / "site", key_file)
     assert CliRunner().invoke(main, ["build", "--frozen", "--key", str(key_file)]).exit_code == 0
     with (small_content / "awards" / "cohort.yaml").open("a") as handle:
-        handle.write("- achievement: alpha\n  recipient:\n    name: New\n    email: new@example.org\n  awarded: 2026-07-01\n")
+        handle.write(
+            "- achievement: alpha\n  recipient:\n    name: New\n    email: new@example.org\n  awarded: 2026-07-01\n"
+        )
     lock = (small_content / "credpress.lock").read_bytes()
     result = CliRunner().invoke(main, ["build", "--frozen", "--key", str(key_file)])
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
         "content/awards/cohort.yaml:33: award is not in credpress.lock (built with --frozen); "
-        "run `credpress build` without --frozen and commit content/credpress.lock")
+        "run `credpress build` without --frozen and commit content/credpress.lock"
+    )
     assert (small_content / "credpress.lock").read_bytes() == lock
 
 
@@ -122,8 +132,13 @@ def test_reissue_keeps_id_and_awarded_date(small_content, key_file, tmp_path):
     make_build(small_content, tmp_path / "one", key_file)
     ids = _award_ids(small_content)
     path = small_content / "awards" / "cohort.yaml"
-    path.write_text(path.read_text().replace("name: Ada Lovelace\n    email: ada@example.org\n  awarded: 2026-03-01",
-                                             "name: Ada King\n    email: ada@example.org\n  awarded: 2026-03-01\n  reissued: 2026-09-01", 1))
+    path.write_text(
+        path.read_text().replace(
+            "name: Ada Lovelace\n    email: ada@example.org\n  awarded: 2026-03-01",
+            "name: Ada King\n    email: ada@example.org\n  awarded: 2026-03-01\n  reissued: 2026-09-01",
+            1,
+        )
+    )
     make_build(small_content, tmp_path / "two", key_file)
     assert _award_ids(small_content)["Ada King/alpha"] == ids["Ada Lovelace/alpha"]
     old = json.loads((tmp_path / "one" / "credentials" / f"{ids['Ada Lovelace/alpha']}.json").read_text())
@@ -143,7 +158,9 @@ def test_expiry_from_achievement_and_award(small_content, key_file, tmp_path):
 
 
 def _rotate(content: Path, out: Path, current: Path) -> Path:
-    result = CliRunner().invoke(main, ["keygen", "--rotate", "--out", str(out), "--content", str(content), "--key", str(current)])
+    result = CliRunner().invoke(
+        main, ["keygen", "--rotate", "--out", str(out), "--content", str(content), "--key", str(current)]
+    )
     assert result.exit_code == 0, result.output
     return out
 
@@ -155,7 +172,8 @@ def test_key_rotation_keeps_old_copies_valid(small_content, key_file, tmp_path):
     issuer_yaml = (small_content / "issuers" / "acme.yaml").read_text()
     assert issuer_yaml.endswith(
         f"keys:\n  - id: key-1\n    public_key: {fixed_key().public_multibase}\n    status: retired\n"
-        f"  - id: key-2\n    public_key: {new_key.public_multibase}\n    status: active\n")
+        f"  - id: key-2\n    public_key: {new_key.public_multibase}\n    status: active\n"
+    )
     with pytest.raises(Exception, match="is not the active key"):
         make_build(small_content, tmp_path / "two", key_file)  # the old key is refused now
     make_build(small_content, tmp_path / "two", new_key_file)
@@ -167,7 +185,10 @@ def test_key_rotation_keeps_old_copies_valid(small_content, key_file, tmp_path):
     # A second rotation retires key-2 and adds key-3.
     third = _rotate(small_content, tmp_path / "keys" / "third.pem", new_key_file)
     text = (small_content / "issuers" / "acme.yaml").read_text()
-    assert text.count("status: retired") == 2 and f"- id: key-3\n    public_key: {keys.read_key_file(third).public_multibase}" in text
+    assert (
+        text.count("status: retired") == 2
+        and f"- id: key-3\n    public_key: {keys.read_key_file(third).public_multibase}" in text
+    )
 
 
 def test_revoked_key_leaves_assertion_method(small_content, key_file, tmp_path):
@@ -178,27 +199,37 @@ def test_revoked_key_leaves_assertion_method(small_content, key_file, tmp_path):
     did = "did:web:example.test:badges:issuers:acme"
     document = json.loads((tmp_path / "site" / "issuers/acme/did.json").read_text())
     assert document["assertionMethod"] == [f"{did}#key-2"]
-    assert document["verificationMethod"][0] == {"id": f"{did}#key-1", "type": "Multikey", "controller": did,
-                                                 "publicKeyMultibase": fixed_key().public_multibase,
-                                                 "revoked": "2026-11-30T00:00:00Z"}
+    assert document["verificationMethod"][0] == {
+        "id": f"{did}#key-1",
+        "type": "Multikey",
+        "controller": did,
+        "publicKeyMultibase": fixed_key().public_multibase,
+        "revoked": "2026-11-30T00:00:00Z",
+    }
 
 
 def test_revoked_key_needs_a_date(small_content, key_file, tmp_path):
     path = small_content / "issuers" / "acme.yaml"
-    path.write_text(path.read_text() + f"keys:\n  - id: old\n    public_key: {keys.generate().public_multibase}\n    status: revoked\n"
-                    f"  - id: new\n    public_key: {fixed_key().public_multibase}\n    status: active\n")
+    path.write_text(
+        path.read_text()
+        + f"keys:\n  - id: old\n    public_key: {keys.generate().public_multibase}\n    status: revoked\n"
+        f"  - id: new\n    public_key: {fixed_key().public_multibase}\n    status: active\n"
+    )
     from credpress.errors import ContentError
 
     with pytest.raises(ContentError) as caught:
         check_content(small_content)
     assert [str(p) for p in caught.value.problems] == [
         "content/issuers/acme.yaml:7: keys[0].revoked: a revoked key needs the date it was revoked "
-        "(revoked: YYYY-MM-DD), and only a revoked key has one"]
+        "(revoked: YYYY-MM-DD), and only a revoked key has one"
+    ]
 
 
 # --- Property test: ids and indexes survive anything git can do ------------------------
 
-OPERATIONS = st.lists(st.sampled_from(["add", "revoke", "rename", "reorder", "split", "fresh-checkout"]), min_size=1, max_size=6)
+OPERATIONS = st.lists(
+    st.sampled_from(["add", "revoke", "rename", "reorder", "split", "fresh-checkout"]), min_size=1, max_size=6
+)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -221,8 +252,10 @@ def test_ids_and_indexes_never_change_or_collide(tmp_path_factory, operations, s
         if op == "add":
             added += 1
             target = rng.choice(files)
-            target.write_text(target.read_text() + f"- achievement: alpha\n  recipient:\n    name: P{added}\n"
-                              f"    email: p{added}-{seed}@example.org\n  awarded: 2026-06-{added:02d}\n")
+            target.write_text(
+                target.read_text() + f"- achievement: alpha\n  recipient:\n    name: P{added}\n"
+                f"    email: p{added}-{seed}@example.org\n  awarded: 2026-06-{added:02d}\n"
+            )
         elif op == "revoke":
             candidates = sorted(set(e["id"] for e in _ids(content).values()) - revoked)
             choice = rng.choice(candidates)
@@ -278,4 +311,7 @@ def test_credential_signed_with_a_revoked_key_fails_with_the_reason(small_conten
     result = verify_credential(old_copy, Resolver([("https://example.test/badges/", site)], offline=True), now)
     assert result.status == "failed"
     message = result.check("issuer-key").message
-    assert "did:web:example.test:badges:issuers:acme#key-1 was revoked by its controller on 2026-11-30T00:00:00Z" in message
+    assert (
+        "did:web:example.test:badges:issuers:acme#key-1 was revoked by its controller on 2026-11-30T00:00:00Z"
+        in message
+    )

@@ -47,12 +47,19 @@ def test_fast_validator_agrees_with_reference(example_site):
 def test_schema_errors_name_the_field(example_site):
     credential = _credentials(example_site)[0]
     credential["image"] = "https://example.test/badge.png"
-    assert "strict schema: image: 'https://example.test/badge.png' is not of type 'object'" in schema.schema_errors(credential)
+    assert "strict schema: image: 'https://example.test/badge.png' is not of type 'object'" in schema.schema_errors(
+        credential
+    )
 
 
 def test_data_model_rules():
-    assert schema.data_model_errors({"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-                                     "credentialSubject": {}}) == [
+    assert schema.data_model_errors(
+        {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential"],
+            "credentialSubject": {},
+        }
+    ) == [
         "@context must name an OB 3.0 context second (use https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json)",
         "type must include VerifiableCredential and OpenBadgeCredential",
         "credentialSubject needs an id or an identifier",

@@ -16,7 +16,6 @@ VECTORS = SPECS / "test-vectors"
 W3C = VECTORS / "vc-di-eddsa"
 
 
-
 def _text(path: Path) -> str:
     # The vectors are part of the repository (tests/data/specs): missing is a failure.
     assert path.is_file(), f"published test vector missing: {path} (see tests/data/specs/MANIFEST.md)"

@@ -85,7 +85,9 @@ class Sites:
     def credential(self, award: tuple[str, str], site: Path | None = None) -> dict[str, Any]:
         for path in sorted(((site or self.ours) / "credentials").glob("*.json")):
             document = json.loads(path.read_text("utf-8"))
-            names = [i["identityHash"] for i in document["credentialSubject"]["identifier"] if i["identityType"] == "name"]
+            names = [
+                i["identityHash"] for i in document["credentialSubject"]["identifier"] if i["identityType"] == "name"
+            ]
             if (names[0], document["name"]) == award:
                 return document
         raise LookupError(award)
@@ -100,8 +102,10 @@ class Sites:
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory) -> Sites:
-    return Sites(build_site(tmp_path_factory.mktemp("ours"), BASE, SITE_KEY),
-                 build_site(tmp_path_factory.mktemp("other"), OTHER, OTHER_KEY))
+    return Sites(
+        build_site(tmp_path_factory.mktemp("ours"), BASE, SITE_KEY),
+        build_site(tmp_path_factory.mktemp("other"), OTHER, OTHER_KEY),
+    )
 
 
 # --- building the corpus ----------------------------------------------------------------
@@ -115,7 +119,9 @@ def rdfc_proof(document: dict[str, Any]) -> dict[str, Any]:
     return next(p for p in document["proof"] if p["cryptosuite"] == "eddsa-rdfc-2022")
 
 
-def resign(document: dict[str, Any], key: keys.SigningKey = SITE_KEY, method: str = VM, **changes: Any) -> dict[str, Any]:
+def resign(
+    document: dict[str, Any], key: keys.SigningKey = SITE_KEY, method: str = VM, **changes: Any
+) -> dict[str, Any]:
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     unsigned.update(changes)
     unsigned = {k: v for k, v in unsigned.items() if v is not None}
@@ -127,8 +133,13 @@ def proof_without_context(document: dict[str, Any], key: keys.SigningKey = SITE_
     skipped: no @context in the proof, so none in the proof configuration. Computed
     here from the spec, not with credpress.sign."""
     unsigned = {k: v for k, v in document.items() if k != "proof"}
-    options = {"type": "DataIntegrityProof", "cryptosuite": JCS, "created": document["validFrom"],
-               "verificationMethod": VM, "proofPurpose": "assertionMethod"}
+    options = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": JCS,
+        "created": document["validFrom"],
+        "verificationMethod": VM,
+        "proofPurpose": "assertionMethod",
+    }
     data = hashlib.sha256(rfc8785.dumps(options)).digest() + hashlib.sha256(rfc8785.dumps(unsigned)).digest()
     return {**options, "proofValue": "z" + multibase.b58encode(key.sign(data))}
 
@@ -190,90 +201,174 @@ def corpus(sites: Sites) -> list[Case]:
     jcs_only = {**good, "proof": [jcs_proof(good)]}
     cases = [
         # genuine
-        Case("good", json.dumps(good, indent=2), "verified", js_says="Northwind Data Academy (badges.northwind-academy.example)"),
+        Case(
+            "good",
+            json.dumps(good, indent=2),
+            "verified",
+            js_says="Northwind Data Academy (badges.northwind-academy.example)",
+        ),
         Case("good, with an expiry date", json.dumps(expiring), "verified"),
         Case("good, only the jcs proof (as an object)", json.dumps({**good, "proof": jcs_proof(good)}), "verified"),
         Case("good, only the jcs proof", json.dumps(jcs_only), "verified"),
-        Case("jcs proof made without @context (vc-di-eddsa allows it)",
-             json.dumps({**good, "proof": [proof_without_context(good)]}), "verified"),
+        Case(
+            "jcs proof made without @context (vc-di-eddsa allows it)",
+            json.dumps({**good, "proof": [proof_without_context(good)]}),
+            "verified",
+        ),
         Case("revoked", json.dumps(revoked), "revoked"),
-        Case("expired (re-signed with a validUntil in the past)",
-             json.dumps(resign(good, validUntil="2026-12-01T00:00:00Z")), "expired", js_says="Expired on 1 December 2026"),
-        Case("not yet valid (re-signed with a validFrom in the future)",
-             json.dumps(resign(good, validFrom="2027-06-01T00:00:00Z")), "failed"),
+        Case(
+            "expired (re-signed with a validUntil in the past)",
+            json.dumps(resign(good, validUntil="2026-12-01T00:00:00Z")),
+            "expired",
+            js_says="Expired on 1 December 2026",
+        ),
+        Case(
+            "not yet valid (re-signed with a validFrom in the future)",
+            json.dumps(resign(good, validFrom="2027-06-01T00:00:00Z")),
+            "failed",
+        ),
         # the proof's @context
         Case("jcs proof with its @context removed", json.dumps(with_jcs(good, **{"@context": None})), "failed"),
         Case("jcs proof @context shortened", json.dumps(with_jcs(good, **{"@context": context[:1]})), "failed"),
-        Case("jcs proof @context lengthened",
-             json.dumps(with_jcs(good, **{"@context": [*context, "https://www.w3.org/ns/credentials/examples/v2"]})),
-             "failed"),
+        Case(
+            "jcs proof @context lengthened",
+            json.dumps(with_jcs(good, **{"@context": [*context, "https://www.w3.org/ns/credentials/examples/v2"]})),
+            "failed",
+        ),
         Case("jcs proof @context reordered", json.dumps(with_jcs(good, **{"@context": context[::-1]})), "failed"),
         Case("jcs proof @context a single string", json.dumps(with_jcs(good, **{"@context": context[0]})), "failed"),
-        Case("jcs proof @context null", json.dumps({**good, "proof": [{**jcs_proof(good), "@context": None}]}), "failed"),
+        Case(
+            "jcs proof @context null", json.dumps({**good, "proof": [{**jcs_proof(good), "@context": None}]}), "failed"
+        ),
         Case("jcs proof @context empty", json.dumps(with_jcs(good, **{"@context": []})), "failed"),
-        Case("context-less jcs proof given an @context afterwards",
-             json.dumps({**good, "proof": [{**proof_without_context(good), "@context": context}]}), "failed"),
+        Case(
+            "context-less jcs proof given an @context afterwards",
+            json.dumps({**good, "proof": [{**proof_without_context(good), "@context": context}]}),
+            "failed",
+        ),
         # tampered content
         Case("recipient name changed", json.dumps(renamed(good, "Mallory Impostor")), "failed"),
-        Case("achievement name changed",
-             json.dumps({**good, "name": "Doctorate in Everything"}), "failed"),
+        Case("achievement name changed", json.dumps({**good, "name": "Doctorate in Everything"}), "failed"),
         Case("validFrom changed", json.dumps({**good, "validFrom": "2026-01-01T00:00:00Z"}), "failed"),
         Case("issuer name changed", json.dumps({**good, "issuer": {**good["issuer"], "name": "Evil Corp"}}), "failed"),
         Case("field added", json.dumps({**good, "extra": "unsigned"}), "failed"),
-        Case("credentialStatus removed", json.dumps({k: v for k, v in good.items() if k != "credentialStatus"}),
-             "failed"),
-        Case("revoked credential pointed at another status index",
-             json.dumps({**revoked, "credentialStatus": good["credentialStatus"]}), "failed"),
+        Case(
+            "credentialStatus removed", json.dumps({k: v for k, v in good.items() if k != "credentialStatus"}), "failed"
+        ),
+        Case(
+            "revoked credential pointed at another status index",
+            json.dumps({**revoked, "credentialStatus": good["credentialStatus"]}),
+            "failed",
+        ),
         Case("document @context reordered", json.dumps({**good, "@context": context[::-1]}), "failed"),
-        Case("document @context with an entry repeated after signing",
-             json.dumps({**good, "@context": [*context, context[-1]]}), "failed"),
-        Case("document @context with a known context appended after signing", json.dumps(
-            {**good, "@context": [*context, "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]}), "failed"),
-        Case("expired credential with validUntil removed", json.dumps(
-            {k: v for k, v in resign(good, validUntil="2026-12-01T00:00:00Z").items() if k != "validUntil"}), "failed"),
+        Case(
+            "document @context with an entry repeated after signing",
+            json.dumps({**good, "@context": [*context, context[-1]]}),
+            "failed",
+        ),
+        Case(
+            "document @context with a known context appended after signing",
+            json.dumps({**good, "@context": [*context, "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"]}),
+            "failed",
+        ),
+        Case(
+            "expired credential with validUntil removed",
+            json.dumps({k: v for k, v in resign(good, validUntil="2026-12-01T00:00:00Z").items() if k != "validUntil"}),
+            "failed",
+        ),
         # keys and proof values
         Case("signed by another key under the issuer's key id", json.dumps(resign(good, key=STRANGER_KEY)), "failed"),
-        Case("jcs proofValue with one bit flipped",
-             json.dumps(with_jcs(good, proofValue=flipped(jcs_proof(good)["proofValue"]))), "failed"),
+        Case(
+            "jcs proofValue with one bit flipped",
+            json.dumps(with_jcs(good, proofValue=flipped(jcs_proof(good)["proofValue"]))),
+            "failed",
+        ),
         Case("jcs proofValue not base58", json.dumps(with_jcs(good, proofValue="z0OIl" + "1" * 80)), "failed"),
-        Case("jcs proofValue without the z prefix",
-             json.dumps(with_jcs(good, proofValue=jcs_proof(good)["proofValue"][1:])), "failed"),
+        Case(
+            "jcs proofValue without the z prefix",
+            json.dumps(with_jcs(good, proofValue=jcs_proof(good)["proofValue"][1:])),
+            "failed",
+        ),
         Case("jcs proofValue too short", json.dumps(with_jcs(good, proofValue="z" + "2" * 40)), "failed"),
         Case("huge jcs proofValue", json.dumps(with_jcs(good, proofValue="z" + "2" * 200_000)), "failed"),
         Case("huge rdfc proofValue", json.dumps(with_rdfc(good, proofValue="z" + "2" * 200_000)), "failed"),
         Case("rdfc proofValue a number", json.dumps(with_rdfc(good, proofValue=42)), "failed"),
-        Case("verificationMethod of another issuer",
-             json.dumps(with_jcs(good, verificationMethod=OTHER_DID + "#key-1")), "failed"),
-        Case("rdfc proof by another issuer's key",
-             json.dumps(with_rdfc(good, verificationMethod=OTHER_DID + "#key-1")), "failed"),
+        Case(
+            "verificationMethod of another issuer",
+            json.dumps(with_jcs(good, verificationMethod=OTHER_DID + "#key-1")),
+            "failed",
+        ),
+        Case(
+            "rdfc proof by another issuer's key",
+            json.dumps(with_rdfc(good, verificationMethod=OTHER_DID + "#key-1")),
+            "failed",
+        ),
         Case("key id not in the DID document", json.dumps(resign(good, method=DID + "#key-9")), "failed"),
         Case("proofPurpose authentication", json.dumps(with_jcs(good, proofPurpose="authentication")), "failed"),
-        Case("rdfc proof with proofPurpose authentication",
-             json.dumps(with_rdfc(good, proofPurpose="authentication")), "failed"),
-        Case("a proof of an unknown cryptosuite alongside",
-             json.dumps({**good, "proof": [*good["proof"], {**rdfc_proof(good), "cryptosuite": "eddsa-2022"}]}),
-             "failed"),
+        Case(
+            "rdfc proof with proofPurpose authentication",
+            json.dumps(with_rdfc(good, proofPurpose="authentication")),
+            "failed",
+        ),
+        Case(
+            "a proof of an unknown cryptosuite alongside",
+            json.dumps({**good, "proof": [*good["proof"], {**rdfc_proof(good), "cryptosuite": "eddsa-2022"}]}),
+            "failed",
+        ),
         # proof sets
         Case("the same jcs proof twice", json.dumps({**good, "proof": [*good["proof"], jcs_proof(good)]}), "failed"),
-        Case("two different jcs proofs by one key",
-             json.dumps({**good, "proof": [*good["proof"], proof_without_context(good)]}), "failed"),
+        Case(
+            "two different jcs proofs by one key",
+            json.dumps({**good, "proof": [*good["proof"], proof_without_context(good)]}),
+            "failed",
+        ),
         Case("a proof chain (previousProof)", json.dumps(with_jcs(good, previousProof="urn:uuid:1")), "failed"),
         Case("a proof that is not an object", json.dumps({**good, "proof": [*good["proof"], "proof"]}), "failed"),
         Case("no proof", json.dumps({k: v for k, v in good.items() if k != "proof"}), "failed"),
         # other signers: genuine signatures, but not by this site
-        Case("impostor: fresh did:key, the issuer's name copied", json.dumps(resign(
-            good, key=STRANGER_KEY, method=stranger_vm, issuer={**good["issuer"], "id": stranger},
-            credentialStatus=None)), "verified", js_state="foreign", js_says="an unknown key"),
-        Case("impostor did:key still pointing at this site's status list", json.dumps(resign(
-            good, key=STRANGER_KEY, method=stranger_vm, issuer={**good["issuer"], "id": stranger})), "failed"),
-        Case("impostor: other-academy.example, the issuer's name copied", json.dumps(other_good), "verified",
-             js_state="foreign", js_says="Genuine signature by other-academy.example, which is not an issuer of this site"),
-        Case("other-academy.example, revoked there", json.dumps(other_revoked), "revoked",
-             js_says="other-academy.example has withdrawn this credential"),
-        Case("other-academy.example's credential claiming this site's DID", json.dumps(
-            {**other_good, "issuer": {**other_good["issuer"], "id": DID}}), "failed"),
-        Case("other-academy.example re-signed as this site's DID with its own key", json.dumps(resign(
-            good, key=OTHER_KEY)), "failed"),
+        Case(
+            "impostor: fresh did:key, the issuer's name copied",
+            json.dumps(
+                resign(
+                    good,
+                    key=STRANGER_KEY,
+                    method=stranger_vm,
+                    issuer={**good["issuer"], "id": stranger},
+                    credentialStatus=None,
+                )
+            ),
+            "verified",
+            js_state="foreign",
+            js_says="an unknown key",
+        ),
+        Case(
+            "impostor did:key still pointing at this site's status list",
+            json.dumps(resign(good, key=STRANGER_KEY, method=stranger_vm, issuer={**good["issuer"], "id": stranger})),
+            "failed",
+        ),
+        Case(
+            "impostor: other-academy.example, the issuer's name copied",
+            json.dumps(other_good),
+            "verified",
+            js_state="foreign",
+            js_says="Genuine signature by other-academy.example, which is not an issuer of this site",
+        ),
+        Case(
+            "other-academy.example, revoked there",
+            json.dumps(other_revoked),
+            "revoked",
+            js_says="other-academy.example has withdrawn this credential",
+        ),
+        Case(
+            "other-academy.example's credential claiming this site's DID",
+            json.dumps({**other_good, "issuer": {**other_good["issuer"], "id": DID}}),
+            "failed",
+        ),
+        Case(
+            "other-academy.example re-signed as this site's DID with its own key",
+            json.dumps(resign(good, key=OTHER_KEY)),
+            "failed",
+        ),
         # hostile shapes
         Case("deeply nested extra field", text_with(good, nested(100_000)), "failed"),
         Case("moderately nested extra field", text_with(good, nested(150)), "failed"),
@@ -309,9 +404,13 @@ def run_verify_js(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def js_results(sites: Sites, cases: list[Case]) -> dict[str, dict[str, Any]]:
-    answer = run_verify_js({"maps": [[BASE, str(sites.ours)], [OTHER, str(sites.other)]],
-                            "siteIssuers": sites.site_issuers(),
-                            "cases": [{"name": c.name, "text": c.text} for c in cases]})
+    answer = run_verify_js(
+        {
+            "maps": [[BASE, str(sites.ours)], [OTHER, str(sites.other)]],
+            "siteIssuers": sites.site_issuers(),
+            "cases": [{"name": c.name, "text": c.text} for c in cases],
+        }
+    )
     assert all(url.startswith((BASE, OTHER)) for url in answer["fetched"])
     return {r["name"]: r for r in answer["results"]}
 
@@ -326,12 +425,18 @@ def test_both_verifiers_agree_on_the_corpus(sites: Sites, tmp_path: Path):
         py_verdict, seconds = python[case.name]
         result = js[case.name]
         js_verdict = "verified" if result["state"] == "foreign" else result["state"]
-        text = " ".join([result["headline"], result["summary"], *(c["label"] + " " + (c["detail"] or "")
-                                                                 for c in result["checks"])])
-        if not (py_verdict == js_verdict == case.expected and result["state"] == (case.js_state or case.expected)
-                and case.js_says in text):
-            differences.append(f"{case.name}: expected {case.expected}, Python {py_verdict}, "
-                               f"verify.js {result['state']} ({result['headline']}: {result['summary']})")
+        text = " ".join(
+            [result["headline"], result["summary"], *(c["label"] + " " + (c["detail"] or "") for c in result["checks"])]
+        )
+        if not (
+            py_verdict == js_verdict == case.expected
+            and result["state"] == (case.js_state or case.expected)
+            and case.js_says in text
+        ):
+            differences.append(
+                f"{case.name}: expected {case.expected}, Python {py_verdict}, "
+                f"verify.js {result['state']} ({result['headline']}: {result['summary']})"
+            )
         # Bounded before decoding: no case takes long (base58 decoding is quadratic).
         assert seconds < 2 and result["ms"] < 2000, (case.name, seconds, result["ms"])
     assert not differences, "\n".join(differences)
@@ -356,10 +461,19 @@ def baked_png(*chunks: tuple[bytes, bytes]) -> bytes:
 def test_baked_png_with_two_credentials_is_refused(sites: Sites):
     good = (b"iTXt", json.dumps(sites.credential(GOOD)).encode())
     other = (b"iTXt", json.dumps(sites.credential(EXPIRING)).encode())
-    files = {"one": baked_png(good), "two": baked_png(good, other), "same twice": baked_png(good, good),
-             "second in tEXt": baked_png(good, (b"tEXt", other[1]))}
-    answer = run_verify_js({"maps": [[BASE, str(sites.ours)]], "siteIssuers": sites.site_issuers(),
-                            "cases": [{"name": n, "fileBase64": base64.b64encode(b).decode()} for n, b in files.items()]})
+    files = {
+        "one": baked_png(good),
+        "two": baked_png(good, other),
+        "same twice": baked_png(good, good),
+        "second in tEXt": baked_png(good, (b"tEXt", other[1])),
+    }
+    answer = run_verify_js(
+        {
+            "maps": [[BASE, str(sites.ours)]],
+            "siteIssuers": sites.site_issuers(),
+            "cases": [{"name": n, "fileBase64": base64.b64encode(b).decode()} for n, b in files.items()],
+        }
+    )
     results = {r["name"]: r for r in answer["results"]}
     assert results["one"]["state"] == "verified", results["one"]
     for name in ("two", "same twice", "second in tEXt"):

@@ -130,8 +130,10 @@ def test_every_built_credential_verifies_but_the_revoked_one(site: Site):
         name = recipient_name(json.loads(Path(result.source).read_text("utf-8")))
         if name == REVOKED_LEARNER:
             assert result.status == "revoked" and failed_ids(result) == {"status"}
-            assert re.fullmatch(r"revoked: bit \d+ is set in the revocation list https://\S+/status/revocation-1\.json",
-                                result.check("status").message)
+            assert re.fullmatch(
+                r"revoked: bit \d+ is set in the revocation list https://\S+/status/revocation-1\.json",
+                result.check("status").message,
+            )
         else:
             assert result.status == "verified", result.to_json()
             assert result.check("status").message.startswith("not revocation-flagged (bit ")
@@ -157,8 +159,11 @@ def test_workers_reuse_the_documents_fetched_before_forking(site: Site, tmp_path
     # first credential; then they disappear. The forked workers must not need them again.
     shutil.copytree(site.out / "issuers", tmp_path / "issuers")
     resolver = site.resolver((BASE + "issuers/", tmp_path / "issuers"))
-    good = [t for t in find_targets([str(site.out / "credentials")])
-            if recipient_name(json.loads(t.path.read_text("utf-8"))) != REVOKED_LEARNER]
+    good = [
+        t
+        for t in find_targets([str(site.out / "credentials")])
+        if recipient_name(json.loads(t.path.read_text("utf-8"))) != REVOKED_LEARNER
+    ]
     results = verify_targets(good * 20, resolver, NOW, workers=2)
     assert next(results).status == "verified"
     shutil.rmtree(tmp_path / "issuers")
@@ -195,13 +200,17 @@ def ob_vector_controller(folder: Path) -> tuple[str, Path]:
     vector = load_vector("ob-v3p0-eddsa-rdfc-2022/signed.json")
     method = vector["proof"]["verificationMethod"]
     controller, fragment = method.split("#")
-    write_json(folder / "issuers" / "565049", {
-        "@context": ["https://www.w3.org/ns/cid/v1"],
-        "id": controller,
-        "verificationMethod": [{"id": method, "type": "Multikey", "controller": controller,
-                                "publicKeyMultibase": fragment}],
-        "assertionMethod": [method],
-    })
+    write_json(
+        folder / "issuers" / "565049",
+        {
+            "@context": ["https://www.w3.org/ns/cid/v1"],
+            "id": controller,
+            "verificationMethod": [
+                {"id": method, "type": "Multikey", "controller": controller, "publicKeyMultibase": fragment}
+            ],
+            "assertionMethod": [method],
+        },
+    )
     return "https://example.edu/", folder
 
 
@@ -237,7 +246,7 @@ def mutate(value: Any) -> Any:
         return moved.strftime("%Y-%m-%dT%H:%M:%SZ")
     if value.startswith("z") and len(value) > 80:  # a proofValue: flip one base58 digit
         middle = len(value) // 2
-        return value[:middle] + _B58[(_B58.index(value[middle]) + 1) % 58] + value[middle + 1:]
+        return value[:middle] + _B58[(_B58.index(value[middle]) + 1) % 58] + value[middle + 1 :]
     return value + "x"
 
 
@@ -253,11 +262,24 @@ def expected_failures(path: tuple[Any, ...]) -> set[str]:
 
 def test_tamper_matrix_covers_every_kind_of_field(rich: dict[str, Any]):
     paths = {".".join(map(str, p)) for p, _ in leaves(rich)}
-    for wanted in ["name", "validFrom", "validUntil", "issuer.id", "issuer.name", "credentialSubject.achievement.name",
-                   "credentialSubject.achievement.criteria.narrative", "credentialSubject.identifier.0.identityHash",
-                   "credentialSubject.identifier.0.salt", "evidence.0.name", "proof.0.proofValue",
-                   "proof.0.verificationMethod", "proof.1.@context.0", "@context.1",
-                   "credentialStatus.statusListIndex", "credentialStatus.statusListCredential"]:
+    for wanted in [
+        "name",
+        "validFrom",
+        "validUntil",
+        "issuer.id",
+        "issuer.name",
+        "credentialSubject.achievement.name",
+        "credentialSubject.achievement.criteria.narrative",
+        "credentialSubject.identifier.0.identityHash",
+        "credentialSubject.identifier.0.salt",
+        "evidence.0.name",
+        "proof.0.proofValue",
+        "proof.0.verificationMethod",
+        "proof.1.@context.0",
+        "@context.1",
+        "credentialStatus.statusListIndex",
+        "credentialStatus.statusListCredential",
+    ]:
         assert wanted in paths
 
 
@@ -347,8 +369,10 @@ def test_credential_signed_by_another_issuers_key(site: Site, rich, tmp_path: Pa
     from credpress.content.model import PublicKey
     from credpress.vc.did import did_document
 
-    write_json(tmp_path / "mallory" / "issuers" / "m" / "did.json",
-               did_document(mallory_did, (PublicKey("key-1", mallory.public_multibase, "active"),)))
+    write_json(
+        tmp_path / "mallory" / "issuers" / "m" / "did.json",
+        did_document(mallory_did, (PublicKey("key-1", mallory.public_multibase, "active"),)),
+    )
     resolver = site.resolver(("https://mallory.example/", tmp_path / "mallory"))
     result = verify(resign(rich, mallory, mallory_did + "#key-1"), resolver)
     assert failed_ids(result) == {"issuer-key"}  # the signature is fine; the signer is not the issuer
@@ -358,7 +382,9 @@ def test_credential_signed_by_another_issuers_key(site: Site, rich, tmp_path: Pa
 
 
 def test_unknown_context(site: Site, rich):
-    result = verify({**rich, "@context": [*rich["@context"], "https://example.com/unknown-context/v1"]}, site.resolver())
+    result = verify(
+        {**rich, "@context": [*rich["@context"], "https://example.com/unknown-context/v1"]}, site.resolver()
+    )
     assert {"datamodel", "proof"} <= failed_ids(result)
     assert "unknown JSON-LD context 'https://example.com/unknown-context/v1'" in result.check("datamodel").message
 
@@ -368,14 +394,17 @@ def test_inline_context_is_refused(site: Site, rich):
     assert "datamodel" in failed_ids(result)
 
 
-@pytest.mark.parametrize("proofs, reason", [
-    (lambda p: [p[0], p[0], p[1]], "the same proof appears twice"),
-    (lambda p: [p[0], {**p[0], "created": "2030-01-01T00:00:00Z"}, p[1]], "conflicting proofs"),
-    (lambda p: [], "the credential has no proof"),
-    (lambda p: [{**p[0], "cryptosuite": "eddsa-2099"}], "unsupported cryptosuite 'eddsa-2099'"),
-    (lambda p: [{**p[0], "previousProof": "urn:x"}], "proof chains"),
-    (lambda p: ["not a proof"], "a proof is not a JSON object"),
-])
+@pytest.mark.parametrize(
+    "proofs, reason",
+    [
+        (lambda p: [p[0], p[0], p[1]], "the same proof appears twice"),
+        (lambda p: [p[0], {**p[0], "created": "2030-01-01T00:00:00Z"}, p[1]], "conflicting proofs"),
+        (lambda p: [], "the credential has no proof"),
+        (lambda p: [{**p[0], "cryptosuite": "eddsa-2099"}], "unsupported cryptosuite 'eddsa-2099'"),
+        (lambda p: [{**p[0], "previousProof": "urn:x"}], "proof chains"),
+        (lambda p: ["not a proof"], "a proof is not a JSON object"),
+    ],
+)
 def test_bad_proof_sets(site: Site, rich, proofs, reason):
     result = verify({**rich, "proof": proofs(rich["proof"])}, site.resolver())
     assert "proof" in failed_ids(result)
@@ -389,8 +418,15 @@ def test_single_proof_object_is_read(site: Site, rich):
 
 def test_hostile_documents_never_raise(site: Site):
     resolver = site.resolver()
-    for document in (None, [], "text", 42, {"proof": {"verificationMethod": 7}}, {"@context": 5, "proof": [{}]},
-                     {"validFrom": 12, "credentialStatus": {"type": "BitstringStatusListEntry"}}):
+    for document in (
+        None,
+        [],
+        "text",
+        42,
+        {"proof": {"verificationMethod": 7}},
+        {"@context": 5, "proof": [{}]},
+        {"validFrom": 12, "credentialStatus": {"type": "BitstringStatusListEntry"}},
+    ):
         result = verify(document, resolver, recipient="a@b.example")
         assert result.status == "failed"
         assert [c.id for c in result.checks] == list(CHECK_IDS)
@@ -407,12 +443,15 @@ def test_did_key_resolves_locally():
     assert wrong.error and wrong.public_key is None
 
 
-@pytest.mark.parametrize("method, reason", [
-    ("did:web:127.0.0.1#key-1", "not a valid did:web DID"),
-    ("did:example:123#key-1", "unsupported DID method"),
-    ("http://example.org/issuer#key-1", "neither a DID URL nor an https URL"),
-    ("did:web:example.org", "has no #fragment"),
-])
+@pytest.mark.parametrize(
+    "method, reason",
+    [
+        ("did:web:127.0.0.1#key-1", "not a valid did:web DID"),
+        ("did:example:123#key-1", "unsupported DID method"),
+        ("http://example.org/issuer#key-1", "neither a DID URL nor an https URL"),
+        ("did:web:example.org", "has no #fragment"),
+    ],
+)
 def test_unresolvable_methods(method: str, reason: str):
     assert reason in resolve_method(method, Resolver(offline=True, http_get=no_network)).error
 
@@ -427,25 +466,47 @@ def encoded_list(set_bits: tuple[int, ...], size_bits: int = 131_072) -> str:
     return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(raw))).decode().rstrip("=")
 
 
-def status_list_credential(key: keys.SigningKey, url: str, set_bits=(7,), purpose="revocation", issuer=DID,
-                           method=VM, size_bits: int = 131_072, **extra: Any) -> dict[str, Any]:
+def status_list_credential(
+    key: keys.SigningKey,
+    url: str,
+    set_bits=(7,),
+    purpose="revocation",
+    issuer=DID,
+    method=VM,
+    size_bits: int = 131_072,
+    **extra: Any,
+) -> dict[str, Any]:
     document = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": issuer,
         "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": purpose,
-                              "encodedList": encoded_list(set_bits, size_bits)},
+        "credentialSubject": {
+            "id": url + "#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": purpose,
+            "encodedList": encoded_list(set_bits, size_bits),
+        },
         **extra,
     }
     return sign.sign_document(document, key, method, "2026-01-01T00:00:00Z", sign.CREDENTIAL_SUITES)
 
 
-def with_status(document: dict[str, Any], key: keys.SigningKey, index: int, url: str = BASE + "status/1.json",
-                purpose: str = "revocation") -> dict[str, Any]:
-    status = {"id": f"{url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": purpose,
-              "statusListIndex": str(index), "statusListCredential": url}
+def with_status(
+    document: dict[str, Any],
+    key: keys.SigningKey,
+    index: int,
+    url: str = BASE + "status/1.json",
+    purpose: str = "revocation",
+) -> dict[str, Any]:
+    status = {
+        "id": f"{url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": purpose,
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
     return resign({**document, "credentialStatus": status}, key)
 
 
@@ -454,6 +515,7 @@ def status_site(site: Site, tmp_path: Path):
     def publish(document: dict[str, Any], name: str = "1.json") -> tuple[str, Path]:
         write_json(tmp_path / "status" / name, document)
         return BASE + "status/", tmp_path / "status"
+
     return publish
 
 
@@ -479,7 +541,9 @@ def test_status_clear_andwith_value(site: Site, rich, status_site):
 
 
 def test_status_suspension_bit(site: Site, rich, status_site):
-    resolver = site.resolver(status_site(status_list_credential(site.key, BASE + "status/1.json", purpose="suspension")))
+    resolver = site.resolver(
+        status_site(status_list_credential(site.key, BASE + "status/1.json", purpose="suspension"))
+    )
     result = verify(with_status(rich, site.key, 7, purpose="suspension"), resolver)
     assert result.status == "revoked" and result.check("status").code == "suspended"
 
@@ -494,19 +558,29 @@ def test_status_fails_closed_when_unreachable(site: Site, rich):
     did_only = Resolver([(BASE + "issuers/", site.out / "issuers")], offline=True, http_get=no_network)
     offline = verify(credential, did_only)
     assert failed_ids(offline) == {"status"}
-    assert f"offline: refusing to fetch {BASE}status/1.json (not under any --map prefix)" in offline.check("status").message
+    assert (
+        f"offline: refusing to fetch {BASE}status/1.json (not under any --map prefix)"
+        in offline.check("status").message
+    )
 
 
-@pytest.mark.parametrize("make_list, reason", [
-    (lambda key, url: status_list_credential(keys.generate(), url), "its proof check failed"),
-    (lambda key, url: status_list_credential(key, url, purpose="suspension"), "is for 'suspension'"),
-    (lambda key, url: status_list_credential(key, url, size_bits=8192), "fewer than 131072"),
-    (lambda key, url: status_list_credential(key, url, validUntil="2026-06-01T00:00:00Z"),
-     "its validity check failed: expired on 2026-06-01T00:00:00Z"),
-    (lambda key, url: {**status_list_credential(key, url), "type": ["VerifiableCredential"]},
-     "not a BitstringStatusListCredential"),
-    (lambda key, url: _tamper_list(status_list_credential(key, url)), "its proof check failed"),
-])
+@pytest.mark.parametrize(
+    "make_list, reason",
+    [
+        (lambda key, url: status_list_credential(keys.generate(), url), "its proof check failed"),
+        (lambda key, url: status_list_credential(key, url, purpose="suspension"), "is for 'suspension'"),
+        (lambda key, url: status_list_credential(key, url, size_bits=8192), "fewer than 131072"),
+        (
+            lambda key, url: status_list_credential(key, url, validUntil="2026-06-01T00:00:00Z"),
+            "its validity check failed: expired on 2026-06-01T00:00:00Z",
+        ),
+        (
+            lambda key, url: {**status_list_credential(key, url), "type": ["VerifiableCredential"]},
+            "not a BitstringStatusListCredential",
+        ),
+        (lambda key, url: _tamper_list(status_list_credential(key, url)), "its proof check failed"),
+    ],
+)
 def test_bad_status_lists_fail(site: Site, rich, status_site, make_list, reason):
     url = BASE + "status/1.json"
     resolver = site.resolver(status_site(make_list(site.key, url)))
@@ -526,8 +600,10 @@ def test_status_list_of_another_issuer(site: Site, rich, status_site, tmp_path: 
     from credpress.vc.did import did_document
 
     mallory_did, mallory = "did:web:mallory.example", keys.generate()
-    write_json(tmp_path / "mallory" / ".well-known" / "did.json",
-               did_document(mallory_did, (PublicKey("key-1", mallory.public_multibase, "active"),)))
+    write_json(
+        tmp_path / "mallory" / ".well-known" / "did.json",
+        did_document(mallory_did, (PublicKey("key-1", mallory.public_multibase, "active"),)),
+    )
     listing = status_list_credential(mallory, BASE + "status/1.json", issuer=mallory_did, method=mallory_did + "#key-1")
     resolver = site.resolver(status_site(listing), ("https://mallory.example/", tmp_path / "mallory"))
     result = verify(with_status(rich, site.key, 3), resolver)
@@ -577,8 +653,11 @@ def test_expired_and_revoked_is_revoked_but_broken_wins(site: Site, rich, status
 def test_recipient_hashed_email(site: Site):
     # Amara's address is in the example content; every award to her carries its salted hash.
     email = "amara.okafor@example.org"
-    document = next(d for d in map(site.load, site.credentials())
-                    if d["credentialSubject"]["identifier"][-1]["identityHash"] == "Amara Okafor")
+    document = next(
+        d
+        for d in map(site.load, site.credentials())
+        if d["credentialSubject"]["identifier"][-1]["identityHash"] == "Amara Okafor"
+    )
     resolver = site.resolver()
     for given in (email, "  Amara.Okafor@Example.ORG "):
         result = verify(document, resolver, recipient=given)
@@ -589,10 +668,18 @@ def test_recipient_hashed_email(site: Site):
 
 def test_recipient_published_hash_and_plain_identifiers(site: Site, rich):
     # Tomasz's award publishes only the hash the content gave (sha256(email + salt)).
-    tomasz = next(d for d in map(site.load, site.credentials())
-                  if d["credentialSubject"]["identifier"][-1]["identityHash"] == "Tomasz Wiśniewski")
+    tomasz = next(
+        d
+        for d in map(site.load, site.credentials())
+        if d["credentialSubject"]["identifier"][-1]["identityHash"] == "Tomasz Wiśniewski"
+    )
     assert verify(tomasz, site.resolver(), recipient="tomasz.wisniewski@example.com").status == "verified"
-    plain = {"type": "IdentityObject", "identityType": "emailAddress", "hashed": False, "identityHash": "Ann@Example.org"}
+    plain = {
+        "type": "IdentityObject",
+        "identityType": "emailAddress",
+        "hashed": False,
+        "identityHash": "Ann@Example.org",
+    }
     document = copy.deepcopy(rich)
     document["credentialSubject"]["identifier"] = [plain]
     check = verify(document, site.resolver(), recipient="ann@example.org").check("recipient")
@@ -624,14 +711,17 @@ def test_recipient_without_email_identifier(site: Site):
 # --- the resolver's rules ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://example.org/did.json", "only https"),
-    ("https://127.0.0.1/did.json", "IP address"),
-    ("https://[::1]/did.json", "IP address"),
-    ("https://localhost/did.json", "localhost"),
-    ("https://user:pw@example.org/did.json", "user name or password"),
-    ("ftp://example.org/x", "only https"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://example.org/did.json", "only https"),
+        ("https://127.0.0.1/did.json", "IP address"),
+        ("https://[::1]/did.json", "IP address"),
+        ("https://localhost/did.json", "localhost"),
+        ("https://user:pw@example.org/did.json", "user name or password"),
+        ("ftp://example.org/x", "only https"),
+    ],
+)
 def test_network_policy(url: str, reason: str):
     assert reason in network_url_problem(url)
     resolver = Resolver(http_get=no_network)
@@ -730,8 +820,22 @@ def test_redirects_only_to_https_names():
 
 # --- SSRF: addresses in every spelling, resolved names, redirects ------------------
 
-NUMERIC_HOSTS = ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0", "0x7f.1", "127.0.0.1.", "[::ffff:127.0.0.1]",
-                 "[::1]", "10.0.0.1", "169.254.169.254", "0251.0376.0251.0376", "1.2.3.4.5", "a.0x10"]
+NUMERIC_HOSTS = [
+    "127.1",
+    "2130706433",
+    "0x7f000001",
+    "0177.0.0.1",
+    "0",
+    "0x7f.1",
+    "127.0.0.1.",
+    "[::ffff:127.0.0.1]",
+    "[::1]",
+    "10.0.0.1",
+    "169.254.169.254",
+    "0251.0376.0251.0376",
+    "1.2.3.4.5",
+    "a.0x10",
+]
 
 
 @pytest.fixture
@@ -758,8 +862,9 @@ def fake_dns(monkeypatch, table: dict[str, list[str]]) -> list[tuple[str, int]]:
     def getaddrinfo(host, port, *args, **kwargs):
         if host not in table:
             raise socket.gaierror(f"no such host {host}")
-        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
-                for a in table[host]]
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in table[host]
+        ]
 
     def open_tls(address, port, host, timeout, context):
         connections.append((address, port))
@@ -783,15 +888,36 @@ def test_numeric_did_web_and_status_list_hosts_refused(host: str, no_sockets):
     method = resolve_method(f"did:web:{host}#key-1", Resolver())
     assert method.public_key is None and "is not a valid did:web DID" in method.error
     url = f"https://{host}/status/1.json"
-    credential = {"issuer": DID, "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-                                                      "statusListIndex": "3", "statusListCredential": url}}
+    credential = {
+        "issuer": DID,
+        "credentialStatus": {
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "3",
+            "statusListCredential": url,
+        },
+    }
     status = verify(credential, Resolver()).check("status")
     assert status.failed and f"cannot check the status list {url}: URL with an IP address refused" in status.message
 
 
-@pytest.mark.parametrize("addresses", [["127.0.0.1"], ["93.184.216.34", "10.1.2.3"], ["::1"], ["::ffff:7f00:1"],
-                                       ["100.64.0.1"], ["169.254.169.254"], ["0.0.0.0"], ["224.0.0.1"],
-                                       ["64:ff9b::a00:1"], ["2002:c0a8:101::1"], ["fe80::1"], ["240.0.0.1"]])
+@pytest.mark.parametrize(
+    "addresses",
+    [
+        ["127.0.0.1"],
+        ["93.184.216.34", "10.1.2.3"],
+        ["::1"],
+        ["::ffff:7f00:1"],
+        ["100.64.0.1"],
+        ["169.254.169.254"],
+        ["0.0.0.0"],
+        ["224.0.0.1"],
+        ["64:ff9b::a00:1"],
+        ["2002:c0a8:101::1"],
+        ["fe80::1"],
+        ["240.0.0.1"],
+    ],
+)
 def test_names_resolving_to_internal_addresses_are_refused(monkeypatch, addresses: list[str]):
     connections = fake_dns(monkeypatch, {"internal.example": addresses})
     with pytest.raises(FetchError, match="internal.example resolves to .*, refused: "):
@@ -804,8 +930,15 @@ def test_did_web_and_status_list_names_resolving_inside_are_refused(monkeypatch)
     method = resolve_method("did:web:evil.example#key-1", Resolver())
     assert "evil.example resolves to 127.0.0.1, refused: 127.0.0.1 is a loopback address" in method.error
     url = "https://evil.example/status/1.json"
-    credential = {"issuer": DID, "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation",
-                                                      "statusListIndex": "3", "statusListCredential": url}}
+    credential = {
+        "issuer": DID,
+        "credentialStatus": {
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "3",
+            "statusListCredential": url,
+        },
+    }
     status = verify(credential, Resolver()).check("status")
     assert status.failed and "evil.example resolves to 127.0.0.1, refused" in status.message
     assert connections == []
@@ -838,8 +971,9 @@ def test_connection_goes_to_the_checked_address_and_redirects_are_checked_again(
 
     def open_tls(address, port, host, timeout, context):
         opened.append((address, port, host))
-        sockets.append(FakeSocket(b"HTTP/1.1 302 Found\r\nLocation: https://evil.example/did.json\r\n"
-                                  b"Content-Length: 0\r\n\r\n"))
+        sockets.append(
+            FakeSocket(b"HTTP/1.1 302 Found\r\nLocation: https://evil.example/did.json\r\nContent-Length: 0\r\n\r\n")
+        )
         return sockets[-1]
 
     monkeypatch.setattr(fetch, "open_tls", open_tls)
@@ -883,12 +1017,16 @@ def test_deep_json_in_a_folder_fails_alone(site: Site, tmp_path: Path):
     (folder / "deep-object.json").write_text('{"a":' * 65 + "1" + "}" * 65)
     results = {Path(r.source).name: r for r in verify_targets(find_targets([str(folder)]), site.resolver(), NOW)}
     assert {name: r.status for name, r in results.items()} == {
-        "deep.json": "failed", "deep-object.json": "failed", **{p.name: "verified" for p in good}}
+        "deep.json": "failed",
+        "deep-object.json": "failed",
+        **{p.name: "verified" for p in good},
+    }
     assert results["deep.json"].checks[0].message == "cannot load the credential: nested deeper than 64 levels"
     # 64 levels is allowed (and then simply not a credential)
     write_json(folder / "ok-depth.json", json.loads('{"a":' * 63 + "[1]" + "}" * 63))
-    assert "ok-depth.json" not in {Path(r.source).name
-                                   for r in verify_targets(find_targets([str(folder)]), site.resolver(), NOW)}
+    assert "ok-depth.json" not in {
+        Path(r.source).name for r in verify_targets(find_targets([str(folder)]), site.resolver(), NOW)
+    }
 
 
 def test_deep_fetched_documents_are_refused(tmp_path: Path):
@@ -916,12 +1054,15 @@ def test_oversized_credential_file_fails_alone(tmp_path: Path):
     assert results[0].checks[0].message == f"cannot load the credential: larger than {fetch.MAX_BYTES} bytes"
 
 
-@pytest.mark.parametrize("text, reason", [
-    ('{"id": "a", "id": "b"}', "duplicate member name 'id' (not I-JSON, RFC 7493 §2.3)"),
-    ('{"a": {"b": 1, "c": 2, "b": 1}}', "duplicate member name 'b'"),
-    ('{"a": NaN}', "NaN is not a JSON value"),
-    ('{"a": -Infinity}', "-Infinity is not a JSON value"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ('{"id": "a", "id": "b"}', "duplicate member name 'id' (not I-JSON, RFC 7493 §2.3)"),
+        ('{"a": {"b": 1, "c": 2, "b": 1}}', "duplicate member name 'b'"),
+        ('{"a": NaN}', "NaN is not a JSON value"),
+        ('{"a": -Infinity}', "-Infinity is not a JSON value"),
+    ],
+)
 def test_documents_must_be_i_json(tmp_path: Path, text: str, reason: str):
     (tmp_path / "doc.json").write_text(text, "utf-8")
     (tmp_path / "latin1.json").write_bytes('{"a": "é"}'.encode("latin-1"))
@@ -953,7 +1094,7 @@ def test_did_document_and_status_list_with_duplicate_members_fail(site: Site, ri
     result = verify(rich, resolver)
     assert "issuer-key" in failed_ids(result) and "duplicate member name 'id'" in result.check("issuer-key").message
     status = rich["credentialStatus"]["statusListCredential"]
-    relative = status[len(BASE):]
+    relative = status[len(BASE) :]
     list_text = (site.out / relative).read_text("utf-8")
     write_json(tmp_path / "list" / relative, {})
     (tmp_path / "list" / relative).write_text(list_text.replace('"id": ', '"id": "x", "id": ', 1), "utf-8")
@@ -987,8 +1128,9 @@ def test_cli_verifies_the_site(site: Site):
 
 
 def test_cli_credential_without_status(site: Site, tmp_path: Path, rich):
-    path = write_json(tmp_path / "no-status.json", resign({k: v for k, v in rich.items() if k != "credentialStatus"},
-                                                        site.key))
+    path = write_json(
+        tmp_path / "no-status.json", resign({k: v for k, v in rich.items() if k != "credentialStatus"}, site.key)
+    )
     result = run(str(path), *site_args(site))
     assert result.exit_code == 0 and "  – status: no status: the credential has no credentialStatus\n" in result.stdout
 
@@ -1012,9 +1154,14 @@ def test_cli_json_shape(site: Site, tmp_path: Path, rich):
 def test_cli_exit_codes(site: Site, tmp_path: Path):
     assert run(str(good_credential(site)), *site_args(site)).exit_code == 0
     assert run(str(write_json(tmp_path / "x.json", {"not": "a credential"})), *site_args(site)).exit_code == 1
-    for bad in (["--no-such-option", "x"], [str(tmp_path / "missing.json")], [],
-                [str(site.out), "--map", "nonsense"], [str(site.out), "--map", f"{BASE}={tmp_path / 'nope'}"],
-                [str(site.out), "--now", "yesterday"]):
+    for bad in (
+        ["--no-such-option", "x"],
+        [str(tmp_path / "missing.json")],
+        [],
+        [str(site.out), "--map", "nonsense"],
+        [str(site.out), "--map", f"{BASE}={tmp_path / 'nope'}"],
+        [str(site.out), "--now", "yesterday"],
+    ):
         result = run(*bad)
         assert result.exit_code == 2, (bad, result.output)
 
@@ -1033,8 +1180,11 @@ def test_cli_broken_json_in_a_folder_is_reported(tmp_path: Path):
 
 
 def test_cli_recipient(site: Site):
-    amara = next(p for p in site.credentials()
-                 if site.load(p)["credentialSubject"]["identifier"][-1]["identityHash"] == "Amara Okafor")
+    amara = next(
+        p
+        for p in site.credentials()
+        if site.load(p)["credentialSubject"]["identifier"][-1]["identityHash"] == "Amara Okafor"
+    )
     ok = run(str(amara), "--recipient", "Amara.Okafor@example.org", *site_args(site))
     assert ok.exit_code == 0 and "✓ recipient: amara.okafor@example.org matches" in ok.stdout
     wrong = run(str(amara), "--recipient", "mallory@example.org", *site_args(site))
@@ -1050,7 +1200,10 @@ def test_cli_offline_unmapped_url_fails_closed(site: Site):
     assert f"✗ issuer-key: {expected}" in result.stdout
     url = f"{BASE}credentials/{credential.name}"
     unmapped = run(url, "--offline")
-    assert unmapped.exit_code == 1 and f"✗ load: cannot load the credential: offline: refusing to fetch {url}" in unmapped.stdout
+    assert (
+        unmapped.exit_code == 1
+        and f"✗ load: cannot load the credential: offline: refusing to fetch {url}" in unmapped.stdout
+    )
     mapped = run(url, *site_args(site))
     assert mapped.exit_code == 0 and f"{url}: VERIFIED" in mapped.stdout
 
@@ -1083,8 +1236,14 @@ def test_credential_signed_by_digital_bazaar_verifies(site: Site, rich, tmp_path
 
     seed = multibase.decode_secret_key(site.key.secret_multibase()).hex()
     unsigned = {k: v for k, v in rich.items() if k != "proof"}
-    done = subprocess.run(["node", "sign-db.mjs", "--seed", seed, "--vm", VM], cwd=INTEROP, input=json.dumps(unsigned),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        ["node", "sign-db.mjs", "--seed", seed, "--vm", VM],
+        cwd=INTEROP,
+        input=json.dumps(unsigned),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     signed = json.loads(done.stdout)
     assert signed["proof"]["cryptosuite"] == "eddsa-rdfc-2022"  # one proof object, as vc.issue() makes it
@@ -1100,8 +1259,9 @@ def test_credential_signed_by_digital_bazaar_verifies(site: Site, rich, tmp_path
 def test_digital_bazaar_fixture_site_with_status_list(tmp_path: Path):
     # make-fixture-site.mjs (the interop harness) signs credentials and a
     # revocation list with vc.issue; bit 7 (revoked.json) is set, bit 3 is clear.
-    done = subprocess.run(["node", "make-fixture-site.mjs", str(tmp_path)], cwd=INTEROP, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        ["node", "make-fixture-site.mjs", str(tmp_path)], cwd=INTEROP, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     result = run(str(tmp_path / "credentials"), "--map", f"https://example.test/={tmp_path}", "--offline", "--json")
     statuses = {Path(c["source"]).name: c["status"] for c in json.loads(result.stdout)["credentials"]}
@@ -1111,15 +1271,18 @@ def test_digital_bazaar_fixture_site_with_status_list(tmp_path: Path):
 # --- who signed: the verified domain beside the claimed name ------------------------------
 
 
-@pytest.mark.parametrize(("issuer", "expected"), [
-    ("did:web:badges.northwind-academy.example:issuers:northwind-data-academy", "badges.northwind-academy.example"),
-    ("did:web:Example.ORG%3A8443:badges", "example.org:8443"),
-    ("did:web:example.org", "example.org"),
-    ("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "unknown key (did:key)"),
-    ("https://example.edu/issuers/565049", "example.edu"),
-    ("urn:uuid:5f1c3d8e-0000-4000-8000-000000000000", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("issuer", "expected"),
+    [
+        ("did:web:badges.northwind-academy.example:issuers:northwind-data-academy", "badges.northwind-academy.example"),
+        ("did:web:Example.ORG%3A8443:badges", "example.org:8443"),
+        ("did:web:example.org", "example.org"),
+        ("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK", "unknown key (did:key)"),
+        ("https://example.edu/issuers/565049", "example.edu"),
+        ("urn:uuid:5f1c3d8e-0000-4000-8000-000000000000", None),
+        (None, None),
+    ],
+)
 def test_verified_issuer(issuer, expected):
     from credpress.verify.methods import verified_issuer
 
@@ -1130,8 +1293,10 @@ def test_cli_prints_the_verified_domain_beside_the_claimed_name(site: Site, tmp_
     good = good_credential(site)
     result = run(str(good), *site_args(site))
     assert result.exit_code == 0
-    assert (f"{good}: VERIFIED\n  issuer: badges.northwind-academy.example (verified signer); "
-            'the credential names it "Northwind Data Academy"\n') in result.stdout
+    assert (
+        f"{good}: VERIFIED\n  issuer: badges.northwind-academy.example (verified signer); "
+        'the credential names it "Northwind Data Academy"\n'
+    ) in result.stdout
     forged = write_json(tmp_path / "forged.json", {**rich, "name": "Forged"})
     result = run(str(forged), *site_args(site))
     assert '  issuer: signer not confirmed; the credential names it "Northwind Data Academy"\n' in result.stdout
@@ -1144,8 +1309,12 @@ def test_cli_json_issuer_domain(site: Site, tmp_path: Path, rich):
     did = "did:key:" + stranger.public_multibase
     unsigned = {k: v for k, v in rich.items() if k not in ("proof", "credentialStatus")}
     unsigned["issuer"] = {**rich["issuer"], "id": did}
-    impostor = write_json(tmp_path / "impostor.json", sign.sign_document(
-        unsigned, stranger, f"{did}#{stranger.public_multibase}", rich["validFrom"], sign.CREDENTIAL_SUITES))
+    impostor = write_json(
+        tmp_path / "impostor.json",
+        sign.sign_document(
+            unsigned, stranger, f"{did}#{stranger.public_multibase}", rich["validFrom"], sign.CREDENTIAL_SUITES
+        ),
+    )
     forged = write_json(tmp_path / "forged.json", {**rich, "name": "Forged"})
     result = run(str(good_credential(site)), str(impostor), str(forged), "--json", *site_args(site))
     reports = json.loads(result.stdout)["credentials"]

@@ -246,7 +246,7 @@ def url(value: Any) -> str:
     return str(parse_url(text(2000)(value)))
 
 
-# did:web §3.2 turns each path segment into a DID segment, which may only hold these
+# did:web §2.5.1 turns each path segment into a DID segment, which may only hold these
 # characters unencoded (DID 1.0 §3.1 idchar); keeping to them means the DID, its document's
 # URL and base_url read the same to every resolver, whether it percent-decodes or not.
 _DID_SEGMENT = re.compile(r"[A-Za-z0-9._-]+")

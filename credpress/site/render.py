@@ -142,7 +142,7 @@ def linkedin_url(
     expires_year: int | None = None,
     expires_month: int | None = None,
 ) -> str:
-    """LinkedIn "Add to profile" link (SPEC-NOTES §8.1). Never carries the learner's name."""
+    """LinkedIn "Add to profile" link (no standard; see docs/standards.md). Never carries the learner's name."""
     params: list[tuple[str, str]] = [("startTask", "CERTIFICATION_NAME"), ("name", name)]
     if organization_id:
         params.append(("organizationId", organization_id))

@@ -288,7 +288,7 @@ function fetchJson(url, what, ctx) {
 
 // --- Keys: did:web and did:key --------------------------------------------------------
 
-/** did:web resolution (SPEC-NOTES §3.3): did:web:host%3Aport:a:b → https://host:port/a/b/did.json */
+/** did:web resolution (did:web §2.5.2 Read): did:web:host%3Aport:a:b → https://host:port/a/b/did.json */
 export function didWebUrl(did) {
   if (!did.startsWith("did:web:")) throw new CheckFailure("The issuer's DID is not a did:web", did);
   const parts = did.slice("did:web:".length).split("#")[0].split(":").map(decodeURIComponent);
@@ -749,7 +749,7 @@ export async function verifyCredentialUrl(url, options = {}) {
   }
 }
 
-// --- Baked badges (OB 3.0 "docformat", SPEC-NOTES §6.1) -------------------------------------
+// --- Baked badges (OB 3.0 §5.3 Baking) -------------------------------------
 
 /** The credential text inside a file: JSON as is, a baked PNG (iTXt) or SVG. */
 export function extractCredential(bytes) {

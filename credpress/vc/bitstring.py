@@ -1,6 +1,6 @@
 """Bitstring Status List (W3C REC): revocation by a signed, published bitstring.
 
-SPEC-NOTES §5: every credential carries a ``BitstringStatusListEntry`` with a
+Bitstring Status List §2.1, §2.2, §3.2: every credential carries a ``BitstringStatusListEntry`` with a
 random index into its issuer's list; revoking sets that bit in the list, which
 is re-signed and republished; the credential itself never changes.
 """

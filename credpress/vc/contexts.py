@@ -2,7 +2,7 @@
 
 The files live in ``credpress/data/contexts`` with a URL -> file index
 (``loader-map.json``). The document loader serves only those and refuses every
-other URL: nothing is ever fetched (VC Data Model 2.0 §5.2 lets a verifier use
+other URL: nothing is ever fetched (VC Data Model 2.0 §4.3: a verifier uses
 known, cached context files instead of fetching them).
 """
 

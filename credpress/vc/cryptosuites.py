@@ -30,7 +30,7 @@ class Cryptosuite(Protocol):
 
 
 class EddsaRdfc2022:
-    """eddsa-rdfc-2022: RDFC-1.0 canonical N-Quads (vc-di-eddsa §3.3)."""
+    """eddsa-rdfc-2022: RDFC-1.0 canonical N-Quads (vc-di-eddsa §3.2)."""
 
     name = "eddsa-rdfc-2022"
     proof_keeps_context = False
@@ -41,7 +41,7 @@ class EddsaRdfc2022:
 
 
 class EddsaJcs2022:
-    """eddsa-jcs-2022: RFC 8785 JSON canonicalization (vc-di-eddsa §3.4)."""
+    """eddsa-jcs-2022: RFC 8785 JSON canonicalization (vc-di-eddsa §3.3)."""
 
     name = "eddsa-jcs-2022"
     proof_keeps_context = True
@@ -62,7 +62,7 @@ CREDENTIAL_SUITES: tuple[Cryptosuite, ...] = (SUITES["eddsa-rdfc-2022"], SUITES[
 
 
 def proof_options(suite: Cryptosuite, verification_method: str, created: str | None) -> dict[str, Any]:
-    """The proof configuration (vc-data-integrity §4.2 Add Proof, step 1), without a proofValue."""
+    """The proof configuration (vc-di-eddsa §3.2.5, §3.3.5 Proof Configuration), without a proofValue."""
     options: dict[str, Any] = {"type": "DataIntegrityProof", "cryptosuite": suite.name}
     if created is not None:
         options["created"] = created

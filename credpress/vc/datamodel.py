@@ -1,7 +1,7 @@
 """The data-model check: the same pure function runs when issuing and verifying.
 
 It validates an OpenBadgeCredential against both published 1EdTech JSON Schemas
-for AchievementCredential (SPEC-NOTES §1.9: the strict 2024 file and the
+for AchievementCredential (OB 3.0 §1.2.3 and App. E.2 JSON Schema: the strict 2024 file and the
 JSON-LD-adapted 2026 file), plus the rules the schemas cannot express.
 """
 

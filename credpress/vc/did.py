@@ -29,7 +29,7 @@ class PublishedKey(Protocol):
 
 
 def did_from_url(folder_url: str) -> str:
-    """``https://host:8443/a/b/`` → ``did:web:host%3A8443:a:b`` (did:web §3.2 Create)."""
+    """``https://host:8443/a/b/`` → ``did:web:host%3A8443:a:b`` (did:web §2.5.1 Create)."""
     parts = urlsplit(folder_url)
     host = parts.hostname or ""
     if parts.port:
@@ -39,7 +39,7 @@ def did_from_url(folder_url: str) -> str:
 
 
 def did_document_url(did: str) -> str:
-    """did:web resolution: the https URL of the DID document, no fragment (did:web §3.3 Read)."""
+    """did:web resolution: the https URL of the DID document, no fragment (did:web §2.5.2 Read)."""
     if not did.startswith("did:web:"):
         raise ValueError(f"not a did:web DID: {did}")
     parts = did[len("did:web:") :].split("#", 1)[0].split(":")
@@ -52,7 +52,7 @@ def did_document(did: str, keys: Iterable[PublishedKey]) -> dict[str, Any]:
     """Active and retired keys may assert credentials (old copies keep verifying).
 
     A revoked key stays under ``verificationMethod`` with its ``revoked`` date
-    (Multikey, W3C Controlled Identifiers §2.2) but leaves ``assertionMethod``,
+    (Multikey, W3C Controlled Identifiers §2.2.2) but leaves ``assertionMethod``,
     so every verifier rejects what it signed and ours can say why.
     """
     keys = list(keys)

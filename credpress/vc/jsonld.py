@@ -3,7 +3,7 @@
 Expansion uses only the bundled contexts (:mod:`credpress.vc.contexts`) and our
 memoising processor (:mod:`credpress.vc.processor`). Canonical N-Quads follow
 RDF Dataset Canonicalization (RDFC-1.0), which eddsa-rdfc-2022 hashes
-(vc-di-eddsa §3.3.2 Transformation).
+(vc-di-eddsa §3.2.3 Transformation).
 
 :func:`canonize` refuses what would be signed as less than it shows: properties
 expansion drops, and what Digital Bazaar's jsonld.js "safe mode" refuses

@@ -1,4 +1,4 @@
-"""base58btc and the multibase/multicodec forms of Ed25519 keys (SPEC-NOTES §3.1)."""
+"""base58btc and the multibase/multicodec forms of Ed25519 keys (CID §2.2.2 Multikey; vc-di-eddsa §2.1.1)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Recipient identity: how a learner's email is normalised and hashed.
 
-Open Badges 3.0, IdentityObject (data model): a hashed ``identityHash`` is ``sha256$`` followed
+OB 3.0 §9.3 and App. B IdentityObject / IdentityHash: a hashed ``identityHash`` is ``sha256$`` followed
 by the hex SHA-256 of the identifier concatenated with the ``salt``. The same
 function serves issuing (credpress build) and checking (credpress verify
 --recipient), so the two can never disagree.

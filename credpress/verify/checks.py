@@ -5,15 +5,15 @@ raises: each check reports passed, failed or skipped with a reason.
 
 =============  ==========================================================================
 ``datamodel``  both OB 3.0 JSON Schemas and the data-model rules (``schema``); every
-               ``@context`` is one we ship (SPEC-NOTES §0.1, §10)
-``proof``      every Data Integrity proof verifies (vc-di-eddsa §3, SPEC-NOTES §2);
+               ``@context`` is one we ship (VC DM 2.0 §4.3; VC-DI §4.6)
+``proof``      every Data Integrity proof verifies (vc-di-eddsa §3.2.2, §3.3.2);
                at least one, none duplicated or conflicting
 ``issuer-key`` each proof's verificationMethod resolves to a Multikey listed under
-               ``assertionMethod`` whose controller is ``issuer.id`` (§0.5, §3)
-``status``     the BitstringStatusList bit is clear (§5); fails closed
+               ``assertionMethod`` whose controller is ``issuer.id`` (VC-DI §5.9; CID §3.3)
+``status``     the BitstringStatusList bit is clear (Bitstring Status List §3.2); fails closed
 ``validity``   ``validFrom`` <= now < ``validUntil`` (legacy ``issuanceDate`` /
-               ``expirationDate`` are read too, §1.1)
-``recipient``  only with a recipient email: it matches an emailAddress identifier (§1.6)
+               ``expirationDate`` are read too, VC DM 2.0 §4.9)
+``recipient``  only with a recipient email: it matches an emailAddress identifier (OB 3.0 §9.3)
 =============  ==========================================================================
 
 A credential is ``verified`` when no check failed, ``revoked`` when only its status
@@ -153,7 +153,7 @@ def types_of(doc: dict[str, Any]) -> list[Any]:
 
 
 def issuer_id(doc: dict[str, Any]) -> str | None:
-    """``issuer`` is a URI string or a Profile object with an ``id`` (§1.1)."""
+    """``issuer`` is a URI string or a Profile object with an ``id`` (VC DM 2.0 §4.7)."""
     issuer = doc.get("issuer")
     value = issuer.get("id") if isinstance(issuer, dict) else issuer
     return value if isinstance(value, str) else None
@@ -172,7 +172,7 @@ def _datamodel(document: Any) -> Check:
         if contexts is not None and not (isinstance(ctx, str) and is_known_context(ctx))
     ]
     # VC 2.0 allows one proof object or an array; the strict OB schema only an array
-    # (SPEC-NOTES §1.9). We emit arrays but read both: the 1EdTech vector and
+    # (VC-DI §2.1; the strict OB 3.0 schema, App. E.2). We emit arrays but read both: the 1EdTech vector and
     # Digital Bazaar's vc.issue() use an object. The proof check checks the proofs.
     if isinstance(document.get("proof"), dict):
         document = {**document, "proof": [document["proof"]]}
@@ -254,7 +254,7 @@ def _issuer_key(keys: dict[str, ResolvedMethod], issuer: str | None) -> Check:
             problems.append(method.error)
             continue
         problems += method.problems
-        # SPEC-NOTES §0.5 (1EdTech EmbeddedProofProbe): key controller must be the issuer.
+        # VC DM 2.0 App. A.3, VC-DI §5.9 (and the 1EdTech validator): the key controller must be the issuer.
         if method.controller != issuer:
             problems.append(f"the key {method.method_id} belongs to {method.controller}, not to the issuer {issuer}")
     if problems:
@@ -263,7 +263,7 @@ def _issuer_key(keys: dict[str, ResolvedMethod], issuer: str | None) -> Check:
     return _passed("issuer-key", f"{named} is an assertionMethod key of the issuer {issuer}")
 
 
-# --- status (Bitstring Status List, SPEC-NOTES §5) ----------------------------------
+# --- status (Bitstring Status List §3.2) ----------------------------------
 
 
 @dataclass(frozen=True)
@@ -292,7 +292,7 @@ def _status(doc: dict[str, Any], issuer: str | None, resolver: Resolver, now: da
             return _failed(
                 "status", "credentialStatus needs statusListCredential, statusPurpose and a base-10 statusListIndex"
             )
-        if purpose not in ("revocation", "suspension"):  # §5: OB uses revocation only
+        if purpose not in ("revocation", "suspension"):  # Bitstring Status List §2.1; OB uses revocation only
             return _failed("status", f"statusPurpose {purpose!r} is not supported (revocation, suspension)")
         if entry.get("statusSize", 1) not in (1, "1"):
             return _failed("status", f"statusSize {entry.get('statusSize')!r} is not supported (only 1)")
@@ -305,7 +305,7 @@ def _status(doc: dict[str, Any], issuer: str | None, resolver: Resolver, now: da
             return _failed("status", f"the status list {url} is for {found.purpose!r}, the entry for {purpose!r}")
         if index >= len(found.bits) * 8:
             return _failed("status", f"statusListIndex {index} is beyond the end of the status list {url}")
-        # §5 bit order: index i is byte i // 8, mask 0x80 >> (i % 8) (left-most bit first).
+        # Bitstring Status List §2.2 bit order: index i is byte i // 8, mask 0x80 >> (i % 8) (left-most bit first).
         if status_list.bit_is_set(found.bits, index):
             code = "suspended" if purpose == "suspension" else "revoked"
             return _failed("status", f"{code}: bit {index} is set in the {purpose} list {url}", code=code)
@@ -314,7 +314,7 @@ def _status(doc: dict[str, Any], issuer: str | None, resolver: Resolver, now: da
 
 
 def _status_index(value: Any) -> int | None:
-    # A base-10 string (§5); the 1EdTech validator's file uses a number, so accept one too.
+    # A base-10 string (Bitstring Status List §2.1); the 1EdTech validator's file uses a number, so accept one too.
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
     if isinstance(value, str) and value.isascii() and value.isdigit():
@@ -380,7 +380,7 @@ def _validity(doc: dict[str, Any], now: datetime) -> Check:
 
 
 def _recipient(doc: dict[str, Any], email: str) -> Check:
-    """SPEC-NOTES §1.6, with our normalisation: trim, then lower-case."""
+    """OB 3.0 §9.3 (IdentityHash), with our normalisation: trim, then lower-case."""
     wanted = normalise_email(email)
     subjects = doc.get("credentialSubject")
     identifiers: list[Any] = []

@@ -1,6 +1,6 @@
 """Resolving a proof's ``verificationMethod`` to a public key.
 
-did:key locally, did:web by its document URL (did:web §3.3 Read), or an https
+did:key locally, did:web by its document URL (did:web §2.5.2 Read), or an https
 URL controller document (W3C Controlled Identifiers §3.3). Policy problems
 (document id, key type, ``assertionMethod``) are reported separately from
 "could not find the key", so the verifier can say which check failed.
@@ -51,10 +51,10 @@ def _resolve(method_id: str, resolver: Resolver) -> ResolvedMethod:
         except ValueError as exc:
             return ResolvedMethod(method_id, error=str(exc))
         host = urlsplit(url).hostname or ""
-        if network_url_problem(f"https://{host}/"):  # §3.3 step 2: no IP addresses
+        if network_url_problem(f"https://{host}/"):  # did:web §2.3: a host name, no IP address
             return ResolvedMethod(method_id, error=f"{base} is not a valid did:web DID (host {host!r})")
     elif base.startswith("https://"):
-        url = base  # §3.5: a controller document at the URL without its fragment
+        url = base  # CID §3.3: a controller document at the URL without its fragment
     elif base.startswith("did:"):
         return ResolvedMethod(method_id, error=f"unsupported DID method in {method_id} (did:web and did:key are)")
     else:
@@ -67,7 +67,7 @@ def _resolve(method_id: str, resolver: Resolver) -> ResolvedMethod:
 
 
 def _did_key(method_id: str, did: str) -> ResolvedMethod:
-    """did:key: the key is the identifier; its only VM is ``did:key:X#X`` (SPEC-NOTES §3.2)."""
+    """did:key: the key is the identifier; its only VM is ``did:key:X#X`` (did:key §3.1.1-3.1.2)."""
     key = did[len("did:key:") :]
     fragment = method_id.split("#", 1)[1]
     if fragment != key:
@@ -95,15 +95,15 @@ def _from_controller_document(method_id: str, base: str, document: Any) -> Resol
             method_id, document_id=doc_id, error=f"{method_id} is not in the verificationMethod list of {base}"
         )
     problems = []
-    # did:web §3.3 step 5 / CID §3.5 step 2: the document describes what it was fetched for.
+    # did:web §2.5.2, CID §3.3: the document describes what it was fetched for.
     if doc_id != base:
         problems.append(f"the document fetched for {base} has id {doc_id!r}")
     if method.get("type") != "Multikey":
         problems.append(f"{method_id} has type {method.get('type')!r}, not Multikey")
-    # CID §2.2: a method with a "revoked" time must not be used to verify anything.
+    # CID §2.2.2: a method with a "revoked" time must not be used to verify anything.
     if method.get("revoked") is not None:
         problems.append(f"{method_id} was revoked by its controller on {method.get('revoked')}")
-    # §3.4: assertionMethod lists the full id as a string; an embedded or relative one does not count.
+    # CID §2.3.2, §3.3 (our stricter reading): assertionMethod lists the full id as a string; an embedded or relative one does not count.
     if method_id not in [m for m in _ids(document.get("assertionMethod")) if isinstance(m, str)]:
         problems.append(f"{method_id} is not listed under assertionMethod of {base}")
     controller = method.get("controller")

@@ -58,7 +58,9 @@ class Served:
         """The credential JSON of the award (recipient, achievement name)."""
         for path in sorted((self.root / "credentials").glob("*.json")):
             document = json.loads(path.read_text("utf-8"))
-            names = [i["identityHash"] for i in document["credentialSubject"]["identifier"] if i["identityType"] == "name"]
+            names = [
+                i["identityHash"] for i in document["credentialSubject"]["identifier"] if i["identityType"] == "name"
+            ]
             if (names[0], document["name"]) == award:
                 return path
         raise LookupError(award)
@@ -120,8 +122,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     (content / "awards" / "zz-browser-tests.yaml").write_text(EXTRA_AWARDS, "utf-8")
     key = keys.generate()
     keys.write_key_file(root / "signing-key.pem", key)
-    build(BuildOptions(content=content, out=root / "site", key_path=root / "signing-key.pem", environ={},
-                       warn=lambda message: None))
+    build(
+        BuildOptions(
+            content=content, out=root / "site", key_path=root / "signing-key.pem", environ={}, warn=lambda message: None
+        )
+    )
     return Built(root / "site", key)
 
 

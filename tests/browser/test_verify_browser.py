@@ -52,8 +52,12 @@ def jcs_proof(document: dict) -> dict:
 def test_good_badge_page_verifies(page, served: Served) -> None:
     state, text = open_badge(page, served, EXPIRING)
     assert state == "verified", text
-    for words in ("Verified", "Signed by Northwind Data Academy", "Key listed in the issuer's DID document",
-                  "Valid until " + long_date(served, EXPIRING, "validUntil")):
+    for words in (
+        "Verified",
+        "Signed by Northwind Data Academy",
+        "Key listed in the issuer's DID document",
+        "Valid until " + long_date(served, EXPIRING, "validUntil"),
+    ):
         assert words in text
     assert 0 < float(page.locator("#verification").get_attribute("data-verification-ms")) < 5000
 
@@ -184,8 +188,15 @@ def test_browser_without_ed25519_is_unsupported(page, served: Served) -> None:
 # --- status lists (built here until the build publishes them) -----------------------------
 
 
-def with_status(built: Built, served: Served, *, revoked: bool, list_suites=sign.CREDENTIAL_SUITES,
-                tamper_list: bool = False, list_issuer: str | None = None) -> None:
+def with_status(
+    built: Built,
+    served: Served,
+    *,
+    revoked: bool,
+    list_suites=sign.CREDENTIAL_SUITES,
+    tamper_list: bool = False,
+    list_issuer: str | None = None,
+) -> None:
     """Re-sign GOOD's credential with a credentialStatus entry and publish its status list."""
     index, list_url = 4242, BASE_URL + "status/test-list.json"
     path = served.credential_file(GOOD)
@@ -193,11 +204,19 @@ def with_status(built: Built, served: Served, *, revoked: bool, list_suites=sign
     issuer = document["issuer"]["id"]
     method = jcs_proof(document)["verificationMethod"]
     unsigned = {k: v for k, v in document.items() if k != "proof"}
-    unsigned["credentialStatus"] = {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry",
-                                    "statusPurpose": "revocation", "statusListIndex": str(index),
-                                    "statusListCredential": list_url}
-    path.write_text(json.dumps(sign.sign_document(unsigned, built.key, method, document["validFrom"],
-                                                  sign.CREDENTIAL_SUITES), indent=2), "utf-8")
+    unsigned["credentialStatus"] = {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
+    path.write_text(
+        json.dumps(
+            sign.sign_document(unsigned, built.key, method, document["validFrom"], sign.CREDENTIAL_SUITES), indent=2
+        ),
+        "utf-8",
+    )
 
     def encoded(bits: bytearray) -> str:
         return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits))).decode().rstrip("=")
@@ -206,11 +225,17 @@ def with_status(built: Built, served: Served, *, revoked: bool, list_suites=sign
     if revoked:
         bits[index >> 3] |= 0x80 >> (index & 7)
     status_list = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"], "id": list_url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": list_issuer or issuer,
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": list_issuer or issuer,
         "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": encoded(bits)},
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded(bits),
+        },
     }
     signed = sign.sign_document(status_list, built.key, method, "2026-01-01T00:00:00Z", list_suites)
     if tamper_list:  # revoke it after signing
@@ -323,17 +348,22 @@ def baked_png(credential: bytes) -> bytes:
 
 
 def baked_svg(credential: bytes) -> bytes:
-    return (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" '
-            b'width="10" height="10"><openbadges:credential><![CDATA[' + credential +
-            b']]></openbadges:credential><rect width="10" height="10"/></svg>')
+    return (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" '
+        b'width="10" height="10"><openbadges:credential><![CDATA['
+        + credential
+        + b']]></openbadges:credential><rect width="10" height="10"/></svg>'
+    )
 
 
 @pytest.mark.parametrize("kind", ["json", "png", "svg"])
 def test_verify_page_file(page, served: Served, kind: str) -> None:
     credential = served.credential_file(GOOD).read_bytes()
-    files = {"json": ("credential.json", "application/json", credential),
-             "png": ("badge.png", "image/png", baked_png(credential)),
-             "svg": ("badge.svg", "image/svg+xml", baked_svg(credential))}
+    files = {
+        "json": ("credential.json", "application/json", credential),
+        "png": ("badge.png", "image/png", baked_png(credential)),
+        "svg": ("badge.svg", "image/svg+xml", baked_svg(credential)),
+    }
     name, mime, data = files[kind]
     page.goto(served.url + "verify/")
     page.set_input_files("#verify-file", files=[{"name": name, "mimeType": mime, "buffer": data}])
@@ -360,9 +390,26 @@ def test_verify_page_allows_other_issuers_in_its_csp(page, served: Served) -> No
 # --- the library itself ------------------------------------------------------------------
 
 JCS_CASES = [
-    {"numbers": [0, -0.0, 1, -1, 0.1, 1e21, 1e-7, 1e-6, 123456789012345680000.0, 5e-324,
-                 1.7976931348623157e308, 333333333.3333333, 6.0, 2.5e-5, 9007199254740991]},
-    {"strings": ["", "\u0000\u001f\b\t\n\f\r\"\\/", "\u007f\u0080", "é€𝄞😀", "\u2028\u2029", "</script>"]},
+    {
+        "numbers": [
+            0,
+            -0.0,
+            1,
+            -1,
+            0.1,
+            1e21,
+            1e-7,
+            1e-6,
+            123456789012345680000.0,
+            5e-324,
+            1.7976931348623157e308,
+            333333333.3333333,
+            6.0,
+            2.5e-5,
+            9007199254740991,
+        ]
+    },
+    {"strings": ["", '\u0000\u001f\b\t\n\f\r"\\/', "\u007f\u0080", "é€𝄞😀", "\u2028\u2029", "</script>"]},
     {"\U0001f600": 1, "\ufb33": 2, "\u20ac": 3, "\r": 4, "1": 5, "10": 6, "2": 7, "a": 8, "A": 9, "": 10},
     {"nested": [{"b": [True, False, None]}, [], {}], "z": {"y": {"x": "w"}}},
 ]
@@ -388,12 +435,15 @@ def test_base58_and_multikey(page, served: Served) -> None:
     public = keys.generate().public_multibase
     raw = multibase.decode_public_key(public)
     page.goto(served.url + "verify/")
-    got = page.evaluate("""async ([good, zeros]) => {
+    got = page.evaluate(
+        """async ([good, zeros]) => {
       const m = await import('../assets/verify.js');
       let refused = null;
       try { m.decodeMultikey('z' + 'Dn' + good.slice(3)); } catch (e) { refused = e.message; }
       return { key: Array.from(m.decodeMultikey(good)), zeros: Array.from(m.base58Decode(zeros)), refused };
-    }""", [public, "1112"])
+    }""",
+        [public, "1112"],
+    )
     assert bytes(got["key"]) == raw
     assert got["zeros"] == [0, 0, 0, 1]
     assert "not an Ed25519 Multikey" in got["refused"]
@@ -421,10 +471,14 @@ def test_verify_page_did_key_issuer(page, built: Built, served: Served) -> None:
 
 def test_verify_page_fetches_other_hosts_did_documents_over_https(page, built: Built, served: Served) -> None:
     did = "did:web:college.example:badges"
-    did_document = {"@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"], "id": did,
-                    "verificationMethod": [{"id": f"{did}#k", "type": "Multikey", "controller": did,
-                                            "publicKeyMultibase": built.key.public_multibase}],
-                    "assertionMethod": [f"{did}#k"]}
+    did_document = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [
+            {"id": f"{did}#k", "type": "Multikey", "controller": did, "publicKeyMultibase": built.key.public_multibase}
+        ],
+        "assertionMethod": [f"{did}#k"],
+    }
     asked = []
 
     def offline(route):  # never the real internet: answer for college.example, refuse the rest

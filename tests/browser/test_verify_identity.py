@@ -45,8 +45,11 @@ def other_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_yaml = content / "site.yaml"
     site_yaml.write_text(site_yaml.read_text("utf-8").replace(BASE_URL, OTHER_URL), "utf-8")
     keys.write_key_file(root / "key.pem", keys.generate())
-    build(BuildOptions(content=content, out=root / "site", key_path=root / "key.pem", environ={},
-                       warn=lambda message: None))
+    build(
+        BuildOptions(
+            content=content, out=root / "site", key_path=root / "key.pem", environ={}, warn=lambda message: None
+        )
+    )
     return root / "site"
 
 
@@ -68,8 +71,9 @@ def serve_other_academy(page, served: Served, other_site: Path) -> list[str]:
         asked.append(url)
         target = other_site / url.removeprefix(OTHER_URL).split("?")[0] if url.startswith(OTHER_URL) else None
         if target and target.is_file() and target.resolve().is_relative_to(other_site.resolve()):
-            route.fulfill(path=str(target), content_type="application/json",
-                          headers={"Access-Control-Allow-Origin": "*"})
+            route.fulfill(
+                path=str(target), content_type="application/json", headers={"Access-Control-Allow-Origin": "*"}
+            )
         else:
             route.abort()
 
@@ -97,8 +101,11 @@ def impostor_did_key(served: Served) -> str:
     document = json.loads(served.credential_file(GOOD).read_text("utf-8"))
     unsigned = {k: v for k, v in document.items() if k not in ("proof", "credentialStatus")}
     unsigned["issuer"] = {**unsigned["issuer"], "id": did}
-    return json.dumps(sign.sign_document(unsigned, stranger, f"{did}#{stranger.public_multibase}",
-                                         document["validFrom"], sign.CREDENTIAL_SUITES))
+    return json.dumps(
+        sign.sign_document(
+            unsigned, stranger, f"{did}#{stranger.public_multibase}", document["validFrom"], sign.CREDENTIAL_SUITES
+        )
+    )
 
 
 def headline_colour(page) -> str:
@@ -131,8 +138,9 @@ def test_impostor_did_key_copying_the_name_is_not_verified(page, served: Served)
 
 
 @pytest.mark.parametrize("how", ["pasted", "by address"])
-def test_other_domain_copying_the_name_is_foreign(page, served: Served, other_site: Path, how: str,
-                                                  tmp_path: Path) -> None:
+def test_other_domain_copying_the_name_is_foreign(
+    page, served: Served, other_site: Path, how: str, tmp_path: Path
+) -> None:
     asked = serve_other_academy(page, served, other_site)
     path = credential_of(other_site, GOOD)
     if how == "pasted":
@@ -166,7 +174,7 @@ def test_verify_page_without_its_issuer_list_trusts_no_one(page, served: Served)
     page_html = served.root / "verify" / "index.html"
     html = page_html.read_text("utf-8")
     start = html.index('<script type="application/json" id="site-issuers">')
-    page_html.write_text(html[:start] + html[html.index("</script>", start) + len("</script>"):], "utf-8")
+    page_html.write_text(html[:start] + html[html.index("</script>", start) + len("</script>") :], "utf-8")
     state, text = paste(page, served, served.credential_file(GOOD).read_text("utf-8"))
     assert state == "foreign", text
 
@@ -216,8 +224,10 @@ def baked_png(*credentials: bytes) -> bytes:
 
 def baked_svg(*credentials: bytes) -> bytes:
     elements = b"".join(b"<openbadges:credential><![CDATA[" + c + b"]]></openbadges:credential>" for c in credentials)
-    return (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" '
-            b'width="10" height="10">' + elements + b'<rect width="10" height="10"/></svg>')
+    return (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0" '
+        b'width="10" height="10">' + elements + b'<rect width="10" height="10"/></svg>'
+    )
 
 
 def drop(page, served: Served, name: str, mime: str, data: bytes) -> tuple[str, str]:
@@ -279,20 +289,36 @@ def test_status_list_that_inflates_too_far_is_refused(page, built: Built, served
     document = json.loads(path.read_text("utf-8"))
     method = jcs_proof(document)["verificationMethod"]
     unsigned = {k: v for k, v in document.items() if k != "proof"}
-    unsigned["credentialStatus"] = {"id": f"{list_url}#{index}", "type": "BitstringStatusListEntry",
-                                    "statusPurpose": "revocation", "statusListIndex": str(index),
-                                    "statusListCredential": list_url}
-    path.write_text(json.dumps(sign.sign_document(unsigned, built.key, method, document["validFrom"],
-                                                  sign.CREDENTIAL_SUITES)), "utf-8")
+    unsigned["credentialStatus"] = {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
+    path.write_text(
+        json.dumps(sign.sign_document(unsigned, built.key, method, document["validFrom"], sign.CREDENTIAL_SUITES)),
+        "utf-8",
+    )
     bomb = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(20 * 1024 * 1024))).decode().rstrip("=")
-    status_list = {"@context": ["https://www.w3.org/ns/credentials/v2"], "id": list_url,
-                   "type": ["VerifiableCredential", "BitstringStatusListCredential"], "issuer": document["issuer"]["id"],
-                   "validFrom": "2026-01-01T00:00:00Z",
-                   "credentialSubject": {"id": f"{list_url}#list", "type": "BitstringStatusList",
-                                         "statusPurpose": "revocation", "encodedList": bomb}}
+    status_list = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": document["issuer"]["id"],
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": bomb,
+        },
+    }
     (served.root / "status").mkdir()
-    (served.root / "status" / "bomb.json").write_text(json.dumps(sign.sign_document(
-        status_list, built.key, method, "2026-01-01T00:00:00Z", sign.CREDENTIAL_SUITES)), "utf-8")
+    (served.root / "status" / "bomb.json").write_text(
+        json.dumps(sign.sign_document(status_list, built.key, method, "2026-01-01T00:00:00Z", sign.CREDENTIAL_SUITES)),
+        "utf-8",
+    )
     page.goto(served.badge_page(GOOD))
     state, text = result(page)
     assert state == "failed", text

@@ -62,22 +62,34 @@ MIX_A = f"{SCRIPT_BREAK} {IMG} {SINGLE_ATTR} {TEMPLATE} {UNICODE}"
 MIX_B = f"{QUOTE_BREAK} {SVG} {DOUBLE_ATTR} {ENTITIES} {COMMENT_BREAK}"
 
 # Markdown fields get everything above plus links and images that try to smuggle a scheme.
-MARKDOWN = "\n\n".join([
-    SCRIPT, IMG, SVG, QUOTE_BREAK, SCRIPT_BREAK, COMMENT_BREAK, SINGLE_ATTR, DOUBLE_ATTR, TEMPLATE,
-    ENTITIES, DATA_LINK, UNICODE,
-    "[js](javascript:window.__pwned=1)",
-    "[js-case](JaVaScRiPt:window.__pwned=1)",
-    "[js-entity](javascript&#58;window.__pwned=1)",
-    "[js-ref][ref]\n\n[ref]: javascript:window.__pwned=1",
-    "[data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+)",
-    "[vb](vbscript:window.__pwned=1)",
-    '![img](x" onerror="window.__pwned=1)',
-    '[title](https://ok.example/ "t\\" onmouseover=\\"window.__pwned=1")',
-    "<javascript:window.__pwned=1>",
-    "`<script>window.__pwned=1</script>` in code",
-    "    <script>window.__pwned=1</script> (indented code)",
-    "**bold survives**",
-])
+MARKDOWN = "\n\n".join(
+    [
+        SCRIPT,
+        IMG,
+        SVG,
+        QUOTE_BREAK,
+        SCRIPT_BREAK,
+        COMMENT_BREAK,
+        SINGLE_ATTR,
+        DOUBLE_ATTR,
+        TEMPLATE,
+        ENTITIES,
+        DATA_LINK,
+        UNICODE,
+        "[js](javascript:window.__pwned=1)",
+        "[js-case](JaVaScRiPt:window.__pwned=1)",
+        "[js-entity](javascript&#58;window.__pwned=1)",
+        "[js-ref][ref]\n\n[ref]: javascript:window.__pwned=1",
+        "[data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+)",
+        "[vb](vbscript:window.__pwned=1)",
+        '![img](x" onerror="window.__pwned=1)',
+        '[title](https://ok.example/ "t\\" onmouseover=\\"window.__pwned=1")',
+        "<javascript:window.__pwned=1>",
+        "`<script>window.__pwned=1</script>` in code",
+        "    <script>window.__pwned=1</script> (indented code)",
+        "**bold survives**",
+    ]
+)
 
 
 def label(name: str, mix: str) -> str:
@@ -92,35 +104,84 @@ ISSUER_URL = "https://acme.example/%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%
 ISSUER_EMAIL = "x'onmouseover='window.__pwned=1'@acme.example"  # ' and = are legal in an address
 ALPHA_NAME, BETA_NAME, CERT_NAME = label("Alpha", MIX_A), label("Beta", MIX_B), label("Cert", MIX_A)
 TAGS = [SCRIPT, IMG, SVG, SINGLE_ATTR, SCRIPT_BREAK, "{{7*7}}", UNICODE]
-ALIGNMENT = {"name": label("Aligned", MIX_B), "url": "https://framework.example/beta?x='onfocus='window.__pwned=1'&y=%22%3E%3Csvg%20onload=window.__pwned=1%3E",
-             "framework": label("Framework", MIX_A), "code": QUOTE_BREAK + SVG}
+ALIGNMENT = {
+    "name": label("Aligned", MIX_B),
+    "url": "https://framework.example/beta?x='onfocus='window.__pwned=1'&y=%22%3E%3Csvg%20onload=window.__pwned=1%3E",
+    "framework": label("Framework", MIX_A),
+    "code": QUOTE_BREAK + SVG,
+}
 ADA, GRACE, ZOE = label("Ada", MIX_A), label("Grace", MIX_B), label("Zoe", MIX_A)
-EVIDENCE = {"name": label("Evidence", MIX_B), "description": MARKDOWN,
-            "url": "https://evidence.example/ada/%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E?a='onmouseover='window.__pwned=1"}
+EVIDENCE = {
+    "name": label("Evidence", MIX_B),
+    "description": MARKDOWN,
+    "url": "https://evidence.example/ada/%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E?a='onmouseover='window.__pwned=1",
+}
 REVOKED_REASON = label("Reason", MIX_B) + " " + SCRIPT_BREAK
 SALT = SCRIPT_BREAK  # published in the credential (and so in the JSON-LD <script>)
 
 CONTENT: dict[str, Any] = {
     "site.yaml": {"base_url": "https://example.test/badges/", "title": SITE_TITLE, "language": "en"},
-    "issuers/acme.yaml": {"name": ISSUER_NAME, "url": ISSUER_URL, "email": ISSUER_EMAIL, "description": MARKDOWN,
-                          "image": "images/badge-a.png"},
-    "achievements/alpha.yaml": {"issuer": "acme", "name": ALPHA_NAME, "description": MARKDOWN, "criteria": MARKDOWN,
-                                "image": "images/badge-a.png", "type": "MicroCredential", "tags": TAGS, "credits": 1},
-    "achievements/beta.yaml": {"issuer": "acme", "name": BETA_NAME, "description": MARKDOWN, "criteria": MARKDOWN,
-                               "image": "images/badge-b.png", "type": "MicroCredential", "alignment": [ALIGNMENT],
-                               "expires_after": "P2Y"},
-    "achievements/cert.yaml": {"issuer": "acme", "name": CERT_NAME, "description": MARKDOWN, "criteria": MARKDOWN,
-                               "image": "images/badge-cert.png", "type": "Certificate", "stack": ["alpha", "beta"]},
+    "issuers/acme.yaml": {
+        "name": ISSUER_NAME,
+        "url": ISSUER_URL,
+        "email": ISSUER_EMAIL,
+        "description": MARKDOWN,
+        "image": "images/badge-a.png",
+    },
+    "achievements/alpha.yaml": {
+        "issuer": "acme",
+        "name": ALPHA_NAME,
+        "description": MARKDOWN,
+        "criteria": MARKDOWN,
+        "image": "images/badge-a.png",
+        "type": "MicroCredential",
+        "tags": TAGS,
+        "credits": 1,
+    },
+    "achievements/beta.yaml": {
+        "issuer": "acme",
+        "name": BETA_NAME,
+        "description": MARKDOWN,
+        "criteria": MARKDOWN,
+        "image": "images/badge-b.png",
+        "type": "MicroCredential",
+        "alignment": [ALIGNMENT],
+        "expires_after": "P2Y",
+    },
+    "achievements/cert.yaml": {
+        "issuer": "acme",
+        "name": CERT_NAME,
+        "description": MARKDOWN,
+        "criteria": MARKDOWN,
+        "image": "images/badge-cert.png",
+        "type": "Certificate",
+        "stack": ["alpha", "beta"],
+    },
     "awards/cohort.yaml": [
         {"achievement": "alpha", "recipient": {"name": ADA, "email": "ada@example.org"}, "awarded": date(2026, 3, 1)},
-        {"achievement": "beta", "recipient": {"name": ADA, "email": "ada@example.org"}, "awarded": date(2026, 4, 1),
-         "evidence": [EVIDENCE, {"name": label("Bare evidence", MIX_A)}]},
-        {"achievement": "cert", "recipient": {"name": ADA, "email": "ada@example.org"}, "awarded": date(2026, 4, 2),
-         "narrative": MARKDOWN},
-        {"achievement": "alpha", "recipient": {"name": ZOE, "did": "did:example:zoe"}, "awarded": date(2026, 3, 5),
-         "revoked": {"date": date(2026, 6, 1), "reason": REVOKED_REASON}},
-        {"achievement": "beta", "recipient": {"name": GRACE, "salt": SALT,
-                                              "email_hash": "sha256$" + "1d0c5738" * 8}, "awarded": date(2026, 5, 1)},
+        {
+            "achievement": "beta",
+            "recipient": {"name": ADA, "email": "ada@example.org"},
+            "awarded": date(2026, 4, 1),
+            "evidence": [EVIDENCE, {"name": label("Bare evidence", MIX_A)}],
+        },
+        {
+            "achievement": "cert",
+            "recipient": {"name": ADA, "email": "ada@example.org"},
+            "awarded": date(2026, 4, 2),
+            "narrative": MARKDOWN,
+        },
+        {
+            "achievement": "alpha",
+            "recipient": {"name": ZOE, "did": "did:example:zoe"},
+            "awarded": date(2026, 3, 5),
+            "revoked": {"date": date(2026, 6, 1), "reason": REVOKED_REASON},
+        },
+        {
+            "achievement": "beta",
+            "recipient": {"name": GRACE, "salt": SALT, "email_hash": "sha256$" + "1d0c5738" * 8},
+            "awarded": date(2026, 5, 1),
+        },
     ],
 }
 
@@ -133,17 +194,33 @@ REFUSED = {
     "right-to-left override": ("issuers/acme.yaml", "name", "Acme\u202e<script>", "invisible"),
     "zero-width space": ("achievements/alpha.yaml", "name", "java\u200bscript:", "invisible"),
     "javascript: issuer url": ("issuers/acme.yaml", "url", "javascript:window.__pwned=1", "must be an http(s) URL"),
-    "data: issuer url": ("issuers/acme.yaml", "url", "data:text/html,<script>window.__pwned=1</script>",
-                         "must be an http(s) URL"),
-    "javascript:// url": ("issuers/acme.yaml", "url", "javascript://acme.example/%0awindow.__pwned=1",
-                          "must be an http(s) URL"),
+    "data: issuer url": (
+        "issuers/acme.yaml",
+        "url",
+        "data:text/html,<script>window.__pwned=1</script>",
+        "must be an http(s) URL",
+    ),
+    "javascript:// url": (
+        "issuers/acme.yaml",
+        "url",
+        "javascript://acme.example/%0awindow.__pwned=1",
+        "must be an http(s) URL",
+    ),
     "markup in an email": ("issuers/acme.yaml", "email", '"><script>@acme.example', "not an email address"),
     "markup in the language": ("site.yaml", "language", 'en"><script>', "not a BCP 47 language tag"),
     "http base_url": ("site.yaml", "base_url", "http://example.test/<script>/", "must be an https URL"),
-    "markup in an issuer url": ("issuers/acme.yaml", "url", 'https://acme.example/"><script>window.__pwned=1</script>',
-                                "contains '\"' in its path, which is not allowed in a URL"),
-    "space in an issuer url": ("issuers/acme.yaml", "url", "https://acme.example/?q=' onmouseover='x",
-                               "contains a space"),
+    "markup in an issuer url": (
+        "issuers/acme.yaml",
+        "url",
+        'https://acme.example/"><script>window.__pwned=1</script>',
+        "contains '\"' in its path, which is not allowed in a URL",
+    ),
+    "space in an issuer url": (
+        "issuers/acme.yaml",
+        "url",
+        "https://acme.example/?q=' onmouseover='x",
+        "contains a space",
+    ),
 }
 
 
@@ -194,18 +271,32 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSite]:
     assert list(model.achievements["alpha"].tags) == TAGS
 
     keys.write_key_file(root / "signing-key.pem", keys.from_seed(SEED, "test key"))
-    result = build(BuildOptions(content=root / "content", out=root / "site", key_path=root / "signing-key.pem",
-                                environ={}, warn=lambda message: None, strict=True))
+    result = build(
+        BuildOptions(
+            content=root / "content",
+            out=root / "site",
+            key_path=root / "signing-key.pem",
+            environ={},
+            warn=lambda message: None,
+            strict=True,
+        )
+    )
     assert result.credentials == 5  # the build succeeded with every payload in place
 
     site = root / "site"
-    paths = {"home": "", "issuer": "issuers/acme/", "verify": "verify/",
-             **{f"achievement-{slug}": f"achievements/{slug}/" for slug in ("alpha", "beta", "cert")}}
+    paths = {
+        "home": "",
+        "issuer": "issuers/acme/",
+        "verify": "verify/",
+        **{f"achievement-{slug}": f"achievements/{slug}/" for slug in ("alpha", "beta", "cert")},
+    }
     by_award = {award: page_id for page_id, award in BADGES.items()}
     documents = {}
     for path in sorted((site / "credentials").glob("*.json")):
         document = json.loads(path.read_text("utf-8"))
-        name = next(i["identityHash"] for i in document["credentialSubject"]["identifier"] if i["identityType"] == "name")
+        name = next(
+            i["identityHash"] for i in document["credentialSubject"]["identifier"] if i["identityType"] == "name"
+        )
         page_id = by_award[(name, document["name"])]
         paths[page_id] = f"credentials/{path.stem}/"
         documents[page_id] = document
@@ -275,7 +366,10 @@ class Watch:
         page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"))
         page.on("pageerror", lambda error: self.errors.append(str(error)))
         page.on("request", lambda request: self._request(request.url))
-        page.on("response", lambda response: response.status >= 400 and self.failed.append(f"{response.status} {response.url}"))
+        page.on(
+            "response",
+            lambda response: response.status >= 400 and self.failed.append(f"{response.status} {response.url}"),
+        )
 
     def _request(self, url: str) -> None:
         if not url.startswith(self.site) or re.search(r"/x([?#]|$)", url):
@@ -301,7 +395,9 @@ def contexts(browser: Any) -> Iterator[dict[bool, Any]]:
 
 
 @contextmanager
-def visit(contexts: dict[bool, Any], hostile: HostileSite, page_id: str, *, bypass_csp: bool) -> Iterator[tuple[Any, Watch]]:
+def visit(
+    contexts: dict[bool, Any], hostile: HostileSite, page_id: str, *, bypass_csp: bool
+) -> Iterator[tuple[Any, Watch]]:
     """A fresh tab on the page, loaded (and on badge pages, verified); closed afterwards."""
     page = contexts[bypass_csp].new_page()
     page.set_default_timeout(5_000)  # a broken page fails fast
@@ -425,8 +521,12 @@ def test_verify_page_renders_a_hostile_credential_as_text(contexts: dict[bool, A
         page.wait_for_function(DONE, timeout=10_000)
         section = page.locator("#verification")
         assert section.get_attribute("data-verification") == "verified", section.inner_text()
-        claims = dict(zip(page.locator(".verification-claims dt").all_text_contents(),
-                          page.locator(".verification-claims dd").all_text_contents()))
+        claims = dict(
+            zip(
+                page.locator(".verification-claims dt").all_text_contents(),
+                page.locator(".verification-claims dd").all_text_contents(),
+            )
+        )
         # This site's issuer: its name (from the page's own list, JSON in a data block) and its domain.
         assert claims["Awarded to"] == GRACE and claims["Achievement"] == BETA_NAME
         assert claims["Issuer"] == f"{ISSUER_NAME} (example.test)"
@@ -461,8 +561,10 @@ def test_the_checks_catch_a_real_injection(contexts: dict[bool, Any]) -> None:
     """The detectors above are not blind: unescaped payloads trip every one of them."""
     page = contexts[True].new_page()
     try:
-        page.set_content(f"<p>{IMG}</p><p>{SCRIPT}</p><a href='javascript:window.__pwned=2'>x</a>"
-                         f"<span {SINGLE_ATTR[2:]}'>hover</span>")
+        page.set_content(
+            f"<p>{IMG}</p><p>{SCRIPT}</p><a href='javascript:window.__pwned=2'>x</a>"
+            f"<span {SINGLE_ATTR[2:]}'>hover</span>"
+        )
         findings = page.evaluate(INSPECT)
         assert findings["scripts"] and findings["handlers"] and findings["urls"] and findings["elements"]
         assert page.evaluate("window.__pwned") == 1
@@ -476,4 +578,6 @@ def test_refused_payloads_get_a_clean_error(tmp_path: Path, case: str) -> None:
     write_content(tmp_path / "content", {**CONTENT, rel: {**CONTENT[rel], key: value}})
     with pytest.raises(ContentError) as refused:
         check_content(tmp_path / "content")
-    assert [p for p in refused.value.problems if p.field.startswith(key) and message in p.message], refused.value.problems
+    assert [p for p in refused.value.problems if p.field.startswith(key) and message in p.message], (
+        refused.value.problems
+    )
