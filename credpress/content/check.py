@@ -26,6 +26,7 @@ from .model import (
     Model,
     PublicKey,
     Recipient,
+    Requirement,
     Revocation,
     Site,
 )
@@ -130,7 +131,7 @@ def _achievement(checker: Checker, stem: str, source: SourceFile) -> Achievement
         ),
         credits=data.get("credits"),
         expires_after=data.get("expires_after"),
-        stack=tuple(data.get("stack", ())),
+        requires=Requirement(tuple(data["stack"])) if data.get("stack") else None,
         source=source.path,
     )
 

@@ -75,6 +75,25 @@ class Alignment:
 
 
 @dataclass(frozen=True)
+class Requirement:
+    """A stack's rule: all of its parts, or any *count* of them.
+
+    A part is an achievement slug or a nested rule, to any depth (a stack can
+    require another stack).
+    """
+
+    parts: tuple[str | Requirement, ...]
+    count: int | None = None  # None: all of the parts; N: any N of them
+
+    def slugs(self) -> tuple[str, ...]:
+        """Every achievement slug the rule names, nested ones included, in order."""
+        found: list[str] = []
+        for part in self.parts:
+            found += [part] if isinstance(part, str) else list(part.slugs())
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(frozen=True)
 class Achievement:
     """What a badge means (achievements/<slug>.yaml)."""
 
@@ -89,8 +108,15 @@ class Achievement:
     alignment: tuple[Alignment, ...]
     credits: float | None
     expires_after: str | None
-    stack: tuple[str, ...]
     source: str
+    requires: Requirement | None = None  # a stack: what it takes to earn it
+    within: str | None = None  # ISO 8601 duration: the counted parts were earned within it
+    auto_award: bool = True  # issue the stack when a learner completes it
+
+    @property
+    def stack(self) -> tuple[str, ...]:
+        """The achievements this one stacks from (every slug its rule names)."""
+        return self.requires.slugs() if self.requires else ()
 
 
 @dataclass(frozen=True)
