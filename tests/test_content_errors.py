@@ -170,11 +170,14 @@ CASES = {
 SVG_OK = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="url(#g)"/></svg>'
 )
+
+
 def _BETA_SVG(svg):  # noqa: N802 (reads like the other case builders)
     return {
         **_replace("achievements/beta.yaml", "images/badge-b.png", "images/art.svg"),
         "images/art.svg": svg,
     }
+
 
 CASES.update(
     {
