@@ -37,8 +37,11 @@ def create_key_file(
 def rotate_to(new_key: keys.SigningKey, content: Path, current_key_path: Path | None) -> list[str]:
     """Record *new_key* as every issuer's active key, retiring the current one."""
     from .content.edit import rotate_keys
+    from .output.buildlock import BuildLock
 
     current = None
     if current_key_path is not None or os.environ.get(keys.ENV_VAR, "").strip():
         current = keys.resolve_signing_key(current_key_path).public_multibase
-    return rotate_keys(Path(content), new_key.public_multibase, current)
+    # Like revoke and erase: the issuer YAML is not edited while a build reads it.
+    with BuildLock(Path(content).absolute().parent, "keygen --rotate"):
+        return rotate_keys(Path(content), new_key.public_multibase, current)

@@ -216,6 +216,24 @@ def test_revoke_and_erase_are_refused_while_a_build_runs(built, tmp_path):
     assert (content / "awards" / "cohort.yaml").read_bytes() == yaml
 
 
+def test_key_rotation_is_refused_while_a_build_runs(built, tmp_path):
+    """keygen --rotate edits every issuer's YAML: like revoke, never while a build reads it."""
+    content, _, key_file = built
+    issuers = {p: p.read_bytes() for p in (content / "issuers").glob("*.yaml")}
+    new_key = tmp_path / "keys" / "rotated.pem"
+    with BuildLock(content.parent):
+        result = CliRunner().invoke(
+            main, ["keygen", "--rotate", "--out", str(new_key), "--content", str(content), "--key", str(key_file)]
+        )
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        "error: another credpress command is changing this repository "
+        f"(credpress build, pid {os.getpid()}); wait for it to finish and try again"
+    )
+    assert {p: p.read_bytes() for p in issuers} == issuers
+    assert not new_key.exists()  # the new key file is removed again when rotation fails
+
+
 def test_two_revokes_at_once_never_lose_one(built):
     """Every revocation reported as done is in the YAML, whichever process ran first."""
     content, _, _ = built
