@@ -61,3 +61,7 @@ class JsonLdError(CredpressError):
 
 class LockError(CredpressError):
     """A lock file command (lock-merge, lock repair, lock recover) cannot do its work; nothing was changed."""
+
+
+class BakingError(CredpressError):
+    """An image cannot be baked, or holds no credential, or more than one (OB 3.0 §5.3)."""

@@ -22,9 +22,9 @@ from conftest import SMALL, fixed_key, make_build, seeded_random  # noqa: E402
 from credpress.vc import keys  # noqa: E402
 
 GOLDEN = HERE / "golden" / "small"
-# Copies of the package's static files and the fixture's images are kept as
+# Copies of the package's static files, the fixture's images and the preview PNGs are kept as
 # hashes, not as second copies (the pages, JSON and host files are kept whole).
-HASHED = ("assets/", "images/")
+HASHED = ("assets/", "images/", "previews/")  # previews: PNGs drawn by Pillow
 HASHES = "copied-files.sha256"
 
 

@@ -222,3 +222,24 @@ def test_tricky_but_valid_urls_verify(script, small_content, key_file, tmp_path)
     assert len(lines) == len(list((tmp_path / "site" / "credentials").glob("*.json"))) > 0
     assert all(line["verified"] for line in lines), result.stdout + result.stderr
     assert result.returncode == 0
+
+
+def test_credentials_unbaked_from_png_and_svg_verify_with_digital_bazaar(example_site, tmp_path):
+    """A badge baked by credpress (OB 3.0 §5.3) gives back a credential Digital Bazaar accepts."""
+    from credpress.vc.baking import bake_png, bake_svg, unbake_png, unbake_svg
+
+    revoked = _revoked_ids()
+    source = next(p for p in sorted((example_site / "credentials").glob("*.json")) if p.stem not in revoked)
+    text = source.read_text("utf-8")
+    art = (example_site / "images" / "python-foundations.png").read_bytes()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4 4"><rect width="4" height="4"/></svg>'
+    files = []
+    for name, unbaked in (
+        ("from-png.json", unbake_png(bake_png(bake_png(art, "{}"), text))),
+        ("from-svg.json", unbake_svg(bake_svg(bake_svg(svg, "{}"), text))),
+    ):
+        files.append(tmp_path / name)
+        files[-1].write_text(unbaked, "utf-8")
+    result = _run("verify-db.mjs", example_site, *files)
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [line["verified"] for line in lines] == [True, True], result.stdout + result.stderr

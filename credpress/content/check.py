@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import Problem
 from . import rules
-from .checker import Checker
+from .checker import BAD, Checker
 from .fields import Invalid, slug
 from .load import LineList, LoadedContent, SourceFile
 from .model import (
@@ -51,7 +51,15 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     if data is None:
         return None
     base = data["base_url"]  # checked and normalised by fields.base_url
-    return Site(base_url=base, title=data.get("title", "Credentials"), language=data.get("language", "en"))
+    preview = checker.preview_image(data, source)
+    if preview is BAD:
+        return None
+    return Site(
+        base_url=base,
+        title=data.get("title", "Credentials"),
+        language=data.get("language", "en"),
+        preview_image=preview,  # type: ignore[arg-type]
+    )
 
 
 def _named_file(
@@ -68,6 +76,10 @@ def _named_file(
         image = checker.image(data["image"], source.path, source.data.lines["image"], "image")
         if image is None:
             return None
+    preview = checker.preview_image(data, source)
+    if preview is BAD:
+        return None
+    data["preview_image"] = preview
     return data, image
 
 
@@ -109,6 +121,7 @@ def _issuer(checker: Checker, stem: str, source: SourceFile) -> Issuer | None:
         linkedin_organization_id=data.get("linkedin_organization_id"),
         keys=keys,
         source=source.path,
+        preview_image=data["preview_image"],
     )
 
 
@@ -133,6 +146,7 @@ def _achievement(checker: Checker, stem: str, source: SourceFile) -> Achievement
         expires_after=data.get("expires_after"),
         requires=Requirement(tuple(data["stack"])) if data.get("stack") else None,
         source=source.path,
+        preview_image=data["preview_image"],
     )
 
 

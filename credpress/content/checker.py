@@ -12,7 +12,7 @@ from typing import Any
 
 from ..errors import Problem
 from .fields import Invalid, kind
-from .images import image_file
+from .images import image_file, preview_image_file
 from .load import LineDict, LineList
 from .model import ImageFile
 from .schemas import ListOf, Schema
@@ -90,3 +90,13 @@ class Checker:
         except Invalid as exc:
             self.error(path, line, field, str(exc))
             return None
+
+    def preview_image(self, data: dict, source: Any) -> ImageFile | None | object:
+        """The checked ``preview_image`` of a file's fields: None if absent, BAD (reported) if wrong."""
+        if "preview_image" not in data:
+            return None
+        try:
+            return preview_image_file(self.root, data["preview_image"])[0]
+        except Invalid as exc:
+            self.error(source.path, source.data.lines["preview_image"], "preview_image", str(exc))
+            return BAD

@@ -46,6 +46,29 @@ def image_file(root: Path, rel: str) -> ImageFile:
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 
+# A link preview (og:image) is shown as a 1.91:1 card; LinkedIn asks for 1200×627 pixels
+# or more and crops other shapes (docs/standards.md §9: a convention, not a standard).
+PREVIEW_MIN = (1200, 627)
+PREVIEW_RATIO = (1.87, 1.95)  # width / height: 1.91 ± 2%
+
+
+def preview_image_file(root: Path, rel: str) -> tuple[ImageFile, tuple[int, int]]:
+    """A provider's own link-preview image and its pixel size: a PNG or JPEG, at least
+    1200×627, shaped 1.91:1 (± 2%); Invalid (with the reason) otherwise."""
+    image = image_file(root, rel)
+    if image.media_type not in ("image/png", "image/jpeg"):
+        raise Invalid(f"{rel} must be a PNG or JPEG image (link previews cannot show SVG)")
+    from PIL import Image
+
+    with Image.open(image.source) as opened:
+        width, height = opened.size
+    if width < PREVIEW_MIN[0] or height < PREVIEW_MIN[1] or not PREVIEW_RATIO[0] <= width / height <= PREVIEW_RATIO[1]:
+        raise Invalid(
+            f"{rel} is {width}×{height} pixels; a link preview must be at least 1200×627 and 1.91 times as wide "
+            "as it is high (1200×627, 1600×837, 2400×1254…)"
+        )
+    return image, (width, height)
+
 
 def _sniff_image(path: Path) -> str | None:
     """The media type of a real PNG, JPEG or safe SVG file; None for anything else.

@@ -18,6 +18,7 @@ class Site:
     base_url: str
     title: str
     language: str
+    preview_image: ImageFile | None = None  # the provider's own link-preview image
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Issuer:
     linkedin_organization_id: str | None
     keys: tuple[PublicKey, ...] | None
     source: str
+    preview_image: ImageFile | None = None  # the provider's own link-preview image
 
     def published_keys(self, signing_public_key: str) -> tuple[PublicKey, ...]:
         """The issuer's keys; without a ``keys`` list, the signing key is its only key."""
@@ -112,6 +114,7 @@ class Achievement:
     requires: Requirement | None = None  # a stack: what it takes to earn it
     within: str | None = None  # ISO 8601 duration: the counted parts were earned within it
     auto_award: bool = True  # issue the stack when a learner completes it
+    preview_image: ImageFile | None = None  # the provider's own link-preview image
 
     @property
     def stack(self) -> tuple[str, ...]:

@@ -62,6 +62,7 @@ SITE_SCHEMA: Schema = {
     "base_url": Field(base_url, required=True),
     "title": Field(text()),
     "language": Field(language),
+    "preview_image": Field(text(500)),
 }
 KEY_SCHEMA: Schema = {
     "id": Field(slug, required=True),
@@ -75,6 +76,7 @@ ISSUER_SCHEMA: Schema = {
     "email": Field(email, required=True),
     "description": Field(markdown()),
     "image": Field(text(500)),
+    "preview_image": Field(text(500)),
     "linkedin_organization_id": Field(digits),
     "keys": Field(ListOf(KEY_SCHEMA, 20)),
 }
@@ -90,6 +92,7 @@ ACHIEVEMENT_SCHEMA: Schema = {
     "description": Field(markdown(), required=True),
     "criteria": Field(markdown(), required=True),
     "image": Field(text(500)),
+    "preview_image": Field(text(500)),
     "type": Field(choice(*ACHIEVEMENT_TYPES, extension=True)),
     "tags": Field(ListOf(text(50), 30)),
     "alignment": Field(ListOf(ALIGNMENT_SCHEMA, 30)),

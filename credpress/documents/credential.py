@@ -16,6 +16,7 @@ from ..site.layout import Layout
 from ..vc import bitstring
 from ..vc.contexts import OB_V3, VC_V2
 from ..vc.recipient import email_identity
+from .plain_text import plain_text
 from .record import CredentialRecord
 
 CONTEXT = [VC_V2, OB_V3]
@@ -46,7 +47,8 @@ def issuer_profile(issuer: Issuer, model: Model) -> dict[str, Any]:
         "email": issuer.email,
     }
     if issuer.description:
-        profile["description"] = issuer.description
+        # description is plain text; Markdown only in narrative fields (OB 3.0 App. B, Profile).
+        profile["description"] = plain_text(issuer.description)
     if issuer.image:
         profile["image"] = image_object(issuer.image, layout, f"{issuer.name} logo")
     return profile
@@ -60,7 +62,8 @@ def achievement_object(achievement: Achievement, model: Model) -> dict[str, Any]
         "type": ["Achievement"],
         "achievementType": achievement.type,
         "name": achievement.name,
-        "description": achievement.description,
+        # Plain text (OB 3.0 App. B, Achievement); criteria.narrative keeps its Markdown.
+        "description": plain_text(achievement.description),
         "criteria": {
             "id": layout.url(layout.achievement_page(achievement.slug)),
             "narrative": achievement.criteria,
@@ -158,7 +161,7 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
     out["type"] = ["Evidence"]
     out["name"] = evidence.name
     if evidence.description:
-        out["description"] = evidence.description
+        out["description"] = plain_text(evidence.description)  # plain text (OB 3.0 App. B, Evidence)
     return out
 
 

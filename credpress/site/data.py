@@ -17,6 +17,7 @@ from .layout import Layout
 from .render import Renderer, environment
 
 if TYPE_CHECKING:
+    from .previews import Previews
     from .views import Views
 
 
@@ -54,6 +55,18 @@ class SiteData:
 
         return Views(self)
 
+    @cached_property
+    def previews(self) -> Previews:
+        """Link-preview images and every page's Open Graph view."""
+        from .previews import Previews
+
+        return Previews(self)
+
     def page(self, template: str, path: str, **context: Any) -> tuple[str, bytes]:
-        """The output file of the page at *path* (a folder), rendered from *template*."""
+        """The output file of the page at *path* (a folder), rendered from *template*.
+
+        A page whose generator names no ``og`` preview gets the site's, so every page has one.
+        """
+        if "og" not in context:
+            context["og"] = self.previews.page_og(path, context.get("title"))
         return path + "index.html", self.renderer.page(template, path, **context).encode("utf-8")

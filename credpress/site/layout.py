@@ -86,6 +86,13 @@ class Layout:
         return quote(rel, safe="/!$&'()*+,;=@~")
 
     @staticmethod
+    def preview(kind: str, slug: str, media_type: str = "image/png") -> str:
+        """A link-preview image (og:image): one for the site (kind "site"), one per issuer
+        ("issuers") and one per achievement ("achievements"), never one per credential."""
+        extension = ".jpg" if media_type == "image/jpeg" else ".png"
+        return "previews/site" + extension if kind == "site" else f"previews/{kind}/{slug}{extension}"
+
+    @staticmethod
     def asset(name: str) -> str:
         """A stylesheet or script."""
         return f"assets/{name}"

@@ -16,6 +16,7 @@ from PIL import Image
 from ..content.model import Achievement, ImageFile
 from ..dates import day_label, duration_label
 from ..documents.credential import valid_until
+from ..documents.plain_text import one_line
 from ..documents.record import CredentialRecord
 from .layout import Layout, relative
 from .render import linkedin_url
@@ -57,7 +58,7 @@ def type_label(achievement_type: str) -> str:
 
 def plain(markdown_text: str) -> str:
     """Markdown as one line of plain text (for descriptions in meta tags)."""
-    return re.sub(r"[*_`#>\[\]]", "", markdown_text).replace("\n", " ").strip()
+    return one_line(markdown_text)
 
 
 def file_stem(name: str) -> str:
@@ -131,12 +132,9 @@ class Views:
         }
 
     def og(self, achievement: Achievement, page: str, title: str, description: str) -> dict[str, Any]:
-        """Open Graph tags of a page about *achievement*."""
-        image = image_view(achievement.image, self.layout, page, f"{achievement.name} badge")
-        # LinkedIn shows PNG or JPEG previews, not SVG.
-        if image and image["media_type"] not in ("image/png", "image/jpeg"):
-            image = None
-        return {"title": title, "description": description[:300], "url": self.layout.url(page), "image": image}
+        """Open Graph tags of a page about *achievement*, with the achievement's preview image."""
+        previews = self.site.previews
+        return previews.og(page, title, description, previews.achievement(achievement))
 
     def credential(self, record: CredentialRecord) -> dict[str, Any]:
         """The badge page's view of one credential."""

@@ -20,6 +20,7 @@ from . import (
     identity,
     images,
     issuer_pages,
+    previews,
     status_lists,
     verify_page,
 )
@@ -36,6 +37,7 @@ GENERATORS: tuple[Generator, ...] = (
     home.generate,
     verify_page.generate,
     images.generate,  # badge art and logos from content/
+    previews.generate,  # link-preview images (og:image), never one per credential
     assets.generate,  # stylesheet and scripts
     host_files.generate,  # .nojekyll, _headers
 )

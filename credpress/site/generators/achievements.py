@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from ...documents.credential import achievement_object, standalone
 from ...output.writer import json_bytes
 from ..data import SiteData
-from ..views import plain
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
@@ -25,5 +24,5 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
             achievement=views.achievement(achievement, page),
             issuer=views.issuer(achievement.issuer, page),
             title=achievement.name,
-            og=views.og(achievement, page, achievement.name, plain(achievement.description)),
+            og=site.previews.achievement_og(achievement, page),
         )

@@ -7,7 +7,7 @@ from importlib import resources
 
 from ..data import SiteData
 
-STATIC_FILES = ("style.css", "page.js", "verify.js", "verify-ui.js")
+STATIC_FILES = ("style.css", "page.js", "verify.js", "verify-ui.js", "bake.js")
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:

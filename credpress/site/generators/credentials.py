@@ -34,11 +34,6 @@ def credential_files(site: SiteData, record: CredentialRecord) -> list[tuple[str
         achievement=views.achievement(achievement, page),
         issuer=views.issuer(issuer.slug, page),
         title=f"{award.recipient.name}: {achievement.name}",
-        og=views.og(
-            achievement,
-            page,
-            f"{achievement.name} – {issuer.name}",
-            f"{award.recipient.name} earned {achievement.name} from {issuer.name}.",
-        ),
+        og=site.previews.credential_og(record),
     )
     return [(record.json_path, data), badge_page]

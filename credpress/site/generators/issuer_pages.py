@@ -14,5 +14,10 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
         page = site.layout.issuer_page(slug)
         achievements = [views.achievement(a, page) for a in site.model.achievements.values() if a.issuer == slug]
         yield site.page(
-            "issuer.html", page, issuer=views.issuer(slug, page), achievements=achievements, title=issuer.name
+            "issuer.html",
+            page,
+            issuer=views.issuer(slug, page),
+            achievements=achievements,
+            title=issuer.name,
+            og=site.previews.issuer_og(slug, page),
         )

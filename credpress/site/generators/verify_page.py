@@ -13,4 +13,10 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
     issuers = [
         {"did": site.layout.issuer_did(slug), "name": issuer.name} for slug, issuer in site.model.issuers.items()
     ]
-    yield site.page("verify.html", site.layout.verify_page, title="Verify a credential", site_issuers=issuers)
+    page, title = site.layout.verify_page, "Verify a credential"
+    description = (
+        f"Check an Open Badges 3.0 credential from {site.model.site.title} or anyone else: signature, issuer, "
+        "revocation and dates, checked in your browser."
+    )
+    og = site.previews.og(page, title, description)
+    yield site.page("verify.html", page, title=title, site_issuers=issuers, og=og)
