@@ -18,14 +18,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from conftest import SMALL, fixed_key, make_build, seeded_random  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from credpress.vc import keys  # noqa: E402
 
 GOLDEN = HERE / "golden" / "small"
 # Copies of the package's static files, the fixture's images and the preview PNGs are kept as
 # hashes, not as second copies (the pages, JSON and host files are kept whole).
-HASHED = ("assets/", "images/", "previews/")  # previews: PNGs drawn by Pillow
+HASHED = ("assets/", "images/")
 HASHES = "copied-files.sha256"
+# Preview PNGs are drawn by Pillow with the machine's font and FreeType, so their bytes
+# differ between machines: the golden tree keeps their format and size, and
+# tests/test_previews.py checks that two builds on one machine give the same bytes.
+DRAWN = "previews/"
 
 
 def golden_view(site: Path) -> dict[str, bytes]:
@@ -36,6 +41,9 @@ def golden_view(site: Path) -> dict[str, bytes]:
         rel = path.relative_to(site).as_posix()
         if rel.startswith(HASHED):
             hashes.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {rel}\n")
+        elif rel.startswith(DRAWN):
+            with Image.open(path) as image:
+                hashes.append(f"{image.format} {image.width}x{image.height} {image.mode}  {rel}\n")
         else:
             view[rel] = path.read_bytes()
     view[HASHES] = "".join(hashes).encode()
