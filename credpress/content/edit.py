@@ -143,7 +143,7 @@ def _revoke(content: Path, credential: str, reason: str, when: date) -> str:
     path = _file_of(model, award.source)
     lines = path.read_text("utf-8").splitlines(keepends=True)
     try:
-        _, end, column = _award_block(lines, award.line)
+        _, end, column = _award_block(lines, award.line or 0)
     except ValueError:
         raise EditError(failure) from None
     if not lines[end].endswith("\n"):
@@ -225,7 +225,7 @@ def _erase(content: Path, credential: str, reason: str, when: date, issuer: str 
         path = _file_of(model, award.source)
         lines = path.read_text("utf-8").splitlines(keepends=True)
         try:
-            first, last, _ = _award_block(lines, award.line)
+            first, last, _ = _award_block(lines, award.line or 0)
         except ValueError:
             raise EditError(failure) from None
         rest = lines[:first] + lines[last + 1 :]

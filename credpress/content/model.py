@@ -167,9 +167,10 @@ class Award:
     narrative: str | None
     expires: date | None
     source: str
-    line: int
+    line: int | None  # None for a stacked award, which the build makes (it has no line)
     revoked: Revocation | None = None
     reissued: datetime | None = None  # a corrected copy: becomes validFrom
+    stacked: bool = False  # made by the build when the learner completed the stack (documents/stacks.py)
 
     @property
     def valid_from(self) -> datetime:
@@ -178,8 +179,12 @@ class Award:
 
     @property
     def fingerprint(self) -> str:
-        """What makes two awards the same award: achievement, learner, award date."""
-        return "\0".join(("v1", self.achievement, self.recipient.identity, self.awarded.isoformat()))
+        """What makes two awards the same award: achievement, learner, award date.
+
+        A stacked award's date is its completion date, so completing a stack again is a new award.
+        """
+        version = "v1-stack" if self.stacked else "v1"
+        return "\0".join((version, self.achievement, self.recipient.identity, self.awarded.isoformat()))
 
 
 @dataclass(frozen=True)
