@@ -163,7 +163,7 @@ def _learner(
             revocation = Revocation(date.fromisoformat(stored["date"]), stored["reason"])
             found.append(StackAward(replace(candidate, revoked=revocation), components))
         else:
-            revocation = _cascade(moment, components)
+            revocation = _cascade(model, moment, components)
             found.append(StackAward(replace(candidate, revoked=revocation), components, newly_revoked=True))
             count.newly_revoked += 1
         count.revoked += 1
@@ -208,14 +208,16 @@ def _stacked_award(stack: Achievement, creds: list[Award], moment: datetime) -> 
     )
 
 
-def _cascade(moment: datetime, components: tuple[Award, ...]) -> Revocation:
+def _cascade(model: Model, moment: datetime, components: tuple[Award, ...]) -> Revocation:
     """Why a stacked credential falls: the components revoked, on the day the first was revoked."""
     revoked = [a for a in components if a.revoked is not None]
     if not revoked:
         return Revocation(moment.date(), "its components no longer satisfy the stack's rule")
     first = min(revoked, key=lambda a: a.revoked.date if a.revoked else moment.date())
     day = max(first.revoked.date if first.revoked else moment.date(), moment.date())
-    names = ", ".join(f"{a.achievement} (revoked {day_label(a.revoked.date)})" for a in revoked if a.revoked)
+    names = ", ".join(
+        f"{model.achievements[a.achievement].name} (revoked {day_label(a.revoked.date)})" for a in revoked if a.revoked
+    )
     return Revocation(day, f"a component credential was revoked: {names}")
 
 
@@ -292,3 +294,16 @@ def record_cascades(lock: Lock, outcome: StackOutcome) -> None:
             entry = lock.entries[award_key(stacked.award)]
             entry["revoked"] = {"date": revoked.date.isoformat(), "reason": revoked.reason}
             lock.changed = True
+
+
+def falling_with(model: Model, lock_entries: Mapping[str, dict[str, Any]], revoked: Award) -> list[tuple[str, str]]:
+    """(credential id, stack name) of every stacked credential that revoking *revoked* would
+    revoke by cascade, nested stacks included (``credpress revoke`` says so before it writes)."""
+    before = {award_key(s.award) for s in evaluate(model, lock_entries).awards if s.award.revoked}
+    marked = replace(revoked, revoked=Revocation(revoked.awarded.date(), "preview"))
+    after = evaluate(replace(model, awards=tuple(marked if a is revoked else a for a in model.awards)), lock_entries)
+    return [
+        (lock_entries[key]["id"], model.achievements[s.award.achievement].name)
+        for s in after.awards
+        if s.award.revoked and (key := award_key(s.award)) not in before and key in lock_entries
+    ]
