@@ -85,6 +85,10 @@ class Requirement:
     parts: tuple[str | Requirement, ...]
     count: int | None = None  # None: all of the parts; N: any N of them
 
+    def label(self) -> str:
+        """``All of`` or ``Any 2 of 3``: how the group reads on pages and in diagrams."""
+        return "All of" if self.count is None else f"Any {self.count} of {len(self.parts)}"
+
     def slugs(self) -> tuple[str, ...]:
         """Every achievement slug the rule names, nested ones included, in order."""
         found: list[str] = []
