@@ -170,11 +170,14 @@ CASES = {
 SVG_OK = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4" fill="url(#g)"/></svg>'
 )
+
+
 def _BETA_SVG(svg):  # noqa: N802 (reads like the other case builders)
     return {
         **_replace("achievements/beta.yaml", "images/badge-b.png", "images/art.svg"),
         "images/art.svg": svg,
     }
+
 
 CASES.update(
     {
@@ -299,6 +302,20 @@ CASES.update(
                 .replace("[alpha, beta]", "[alpha, cert]")
             },
             ["content/achievements/cert.yaml:7: requires[1]: a stack cannot require itself ('cert')"],
+        ),
+        "stack-any-too-large": (
+            _replace("achievements/cert.yaml", "requires: [alpha, beta]", "requires:\n  any: 3\n  of: [alpha, beta]"),
+            ["content/achievements/cert.yaml:8: requires.any: is 3 but its list has only 2 parts"],
+        ),
+        "stack-any-zero": (
+            _replace("achievements/cert.yaml", "requires: [alpha, beta]", "requires:\n  any: 0\n  of: [alpha, beta]"),
+            ["content/achievements/cert.yaml:8: requires.any: must be at least 1, not 0"],
+        ),
+        "stack-nested-unknown": (
+            _replace(
+                "achievements/cert.yaml", "requires: [alpha, beta]", "requires:\n  - alpha\n  - {any: 1, of: [bta]}"
+            ),
+            ["content/achievements/cert.yaml:9: requires[1].of[0]: unknown achievement 'bta' (did you mean 'beta'?)"],
         ),
         "stack-cycle": (
             {
