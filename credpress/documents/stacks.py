@@ -144,10 +144,11 @@ def _learner(
 ) -> list[StackAward]:
     """One learner's stacked credentials of *stack*; updates the counts and eligible list."""
     valid_days = _sweep(model, stack, creds, ignore_revoked=False)
+    names = _recipients(creds)
     as_issued: dict[datetime, list[Award] | None] | None = None
     found: list[StackAward] = []
-    for moment in sorted({a.awarded for a in creds}):
-        candidate = _stacked_award(stack, creds, moment)
+    for moment in names:
+        candidate = _stacked_award(stack, names[moment], moment)
         entry = lock_entries.get(award_key(candidate))
         if entry is None:
             continue
@@ -179,25 +180,28 @@ def _learner(
         return found
     moment, selection = fresh
     if stack.auto_award:
-        found.append(StackAward(_stacked_award(stack, creds, moment), tuple(selection), new=True))
+        found.append(StackAward(_stacked_award(stack, names[moment], moment), tuple(selection), new=True))
         count.awarded += 1
     else:
-        outcome.eligible.append(Eligible(_recipient(creds, moment).name, stack, moment))
+        outcome.eligible.append(Eligible(names[moment].name, stack, moment))
         count.eligible += 1
     return found
 
 
-def _recipient(creds: list[Award], moment: datetime) -> Recipient:
-    """The learner as their latest component on or before *moment* names them."""
-    earlier = [a for a in creds if a.awarded <= moment]
-    return max(earlier, key=lambda a: a.awarded).recipient
+def _recipients(creds: list[Award]) -> dict[datetime, Recipient]:
+    """Each day a component was earned, in order -> the learner as the first component
+    earned that day names them (one pass, so a learner's many awards stay linear)."""
+    found: dict[datetime, Recipient] = {}
+    for award in sorted(creds, key=lambda a: a.awarded):  # stable: the first of a day comes first
+        found.setdefault(award.awarded, award.recipient)
+    return found
 
 
-def _stacked_award(stack: Achievement, creds: list[Award], moment: datetime) -> Award:
-    """The stacked award of the learner who holds *creds*, completed at *moment* (evidence comes later)."""
+def _stacked_award(stack: Achievement, recipient: Recipient, moment: datetime) -> Award:
+    """The learner's stacked award of *stack*, completed at *moment* (evidence comes later)."""
     return Award(
         achievement=stack.slug,
-        recipient=_recipient(creds, moment),
+        recipient=recipient,
         awarded=moment,
         evidence=(),
         narrative=None,
