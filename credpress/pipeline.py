@@ -23,6 +23,7 @@ from .content.lock import Lock
 from .content.model import Model
 from .documents.credential import unsigned_credential
 from .documents.record import credential_records
+from .documents.stacks import StackOutcome, evaluate, record_cascades
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
 from .output.writer import Writer, check_replaceable
@@ -55,6 +56,7 @@ class BuildResult:
     public_key: str
     development_key: bool
     warnings: list[Problem] = field(default_factory=list)
+    stacks: list[str] = field(default_factory=list)  # one summary line per stack, then eligible learners
 
 
 def check_content(content: Path, strict: bool = False, now: datetime | None = None) -> tuple[Model, list[Problem]]:
@@ -100,8 +102,9 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     lock = Lock.read(content, clean=True)
     if not lock.existed:
         _refuse_lost_lock(lock, Path(options.out))
-    assignments = _assign(lock, model, options.random_bytes, options.frozen)
-    records = sign_credentials(model, key, credential_records(model, assignments))
+    assignments, outcome = _assign(lock, model, options.random_bytes, options.frozen)
+    stacked = [(s.award, s.components) for s in outcome.awards]
+    records = sign_credentials(model, key, credential_records(model, assignments, stacked))
     status_lists = sign_status_lists(model, key, records, lock.erased_indexes())
     templates = options.templates or project_root / "site_templates"
     files = site_files(SiteData(model, records, status_lists, key.public_multibase, templates))
@@ -117,15 +120,28 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     except BaseException:
         writer.abort()
         raise
-    return BuildResult(Path(options.out), len(records), len(files), key.public_multibase, key.development, warnings)
+    return BuildResult(
+        Path(options.out),
+        len(records),
+        len(files),
+        key.public_multibase,
+        key.development,
+        warnings,
+        outcome.report(model),
+    )
 
 
-def _assign(lock: Lock, model: Model, random_bytes: Callable[[int], bytes], frozen: bool) -> dict:
-    """The lock's assignments, refusing to drop a credential the lock says was issued."""
-    missing = lock.issued_but_missing(model)
+def _assign(lock: Lock, model: Model, random_bytes: Callable[[int], bytes], frozen: bool) -> tuple[dict, StackOutcome]:
+    """The lock's assignments of every award and stacked award, refusing to drop a
+    credential the lock says was issued; stacked credentials revoked by cascade are
+    recorded in the lock, so their revocation is permanent."""
+    outcome = evaluate(model, lock.entries)
+    missing = lock.issued_but_missing(model, outcome.keys())
     if missing:
         raise ContentError(missing)
-    return lock.assign(model.awards, random_bytes, frozen=frozen)
+    assignments = lock.assign(model.awards + tuple(s.award for s in outcome.awards), random_bytes, frozen=frozen)
+    record_cascades(lock, outcome)
+    return assignments, outcome
 
 
 def _refuse_lost_lock(lock: Lock, out: Path) -> None:
@@ -159,16 +175,18 @@ def _refuse_dangerous_out(content: Path, out: Path) -> None:
 
 def check_all(
     content: Path, strict: bool = False, now: datetime | None = None, frozen: bool = False
-) -> tuple[Model, list[Problem]]:
+) -> tuple[Model, list[Problem], list[str]]:
     """``credpress check``: content and every unsigned credential, writing nothing.
 
     Ids and salts come from the lock where it has them and are drawn (and thrown
-    away) otherwise; the lock file is not written.
+    away) otherwise; the lock file is not written. Also returns the stacks' report
+    (a summary line per stack, then the learners eligible for a stack).
     """
     model, warnings = check_content(content, strict, now)
-    assignments = _assign(Lock.read(Path(content)), model, secrets.token_bytes, frozen)
+    assignments, outcome = _assign(Lock.read(Path(content)), model, secrets.token_bytes, frozen)
     problems = []
-    for record in credential_records(model, assignments):
+    stacked = [(s.award, s.components) for s in outcome.awards]
+    for record in credential_records(model, assignments, stacked):
         document = unsigned_credential(record, model)
         problems += credential_problems(record, document)
         try:
@@ -177,4 +195,4 @@ def check_all(
             problems.append(Problem(record.award.source, record.award.line, "", str(exc)))
     if problems:
         raise ContentError(problems)
-    return model, warnings
+    return model, warnings, outcome.report(model)

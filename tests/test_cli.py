@@ -37,7 +37,10 @@ def test_check_writes_nothing(small_content, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
-    assert result.output == "OK: 5 awards, 3 achievements, 1 issuers\n"
+    assert result.output == (
+        "Certificate in Alpha and Beta: 1 complete, 0 auto-awarded this build, 0 revoked by cascade\n"
+        "OK: 5 awards, 3 achievements, 1 issuers\n"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
     assert not (small_content / "credpress.lock").exists()
 

@@ -406,7 +406,7 @@ def test_an_empty_achievement_file_is_an_error_and_awards_of_it_are_reported(sma
     which = "achievement 'alpha' is content/achievements/alpha.yaml, which is empty"
     assert result.output.splitlines() == [
         "content/achievements/alpha.yaml: file is empty",
-        f"content/achievements/cert.yaml:7: stack[0]: {which}",
+        f"content/achievements/cert.yaml:7: requires[0]: {which}",
         f"content/awards/cohort.yaml:1: [0].achievement: {which}",
         f"content/awards/cohort.yaml:21: [3].achievement: {which}",
         "Aborted with 4 content errors",
@@ -435,7 +435,8 @@ def test_a_yaml_merge_key_override_is_not_a_duplicate(small_content, key_file, t
     _apply(small_content, {"awards/cohort.yaml": base + "- <<: *ada\n  achievement: beta\n  awarded: 2026-04-01\n"})
     make_build(small_content, tmp_path / "site", key_file)
     names = sorted(json.loads(p.read_text("utf-8"))["name"] for p in (tmp_path / "site" / "credentials").glob("*.json"))
-    assert names == ["Alpha Skills", "Beta Skills"]
+    # Ada now holds both parts of the cert stack, so it is auto-awarded too.
+    assert names == ["Alpha Skills", "Beta Skills", "Certificate in Alpha and Beta"]
 
 
 def test_a_key_written_twice_beside_a_merge_is_still_a_duplicate(built, small_content, key_file):
@@ -472,7 +473,7 @@ def test_references_of_a_broken_achievement_are_checked_too(small_content, tmp_p
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "content/achievements/cert.yaml:1: issuer: unknown issuer 'acmee' (did you mean 'acme'?)",
-        "content/achievements/cert.yaml:7: stack[0]: unknown achievement 'alpa' (did you mean 'alpha'?)",
+        "content/achievements/cert.yaml:7: requires[0]: unknown achievement 'alpa' (did you mean 'alpha'?)",
         "content/achievements/cert.yaml:8: credits: must be a number, not text",
         "Aborted with 3 content errors",
     ]

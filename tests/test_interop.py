@@ -34,7 +34,8 @@ def _run(script: str, site: Path, *files: Path, expect_fail: bool = False) -> su
 
 
 def _revoked_ids() -> set[str]:
-    """Credential ids of the example's revoked awards, from its content and lock."""
+    """Credential ids of the example's revoked awards, and of its stacked credentials revoked
+    by cascade, from its content and lock."""
     from conftest import EXAMPLE
 
     from credpress.content.lock import Lock, award_key
@@ -42,7 +43,18 @@ def _revoked_ids() -> set[str]:
 
     model, _ = check_content(EXAMPLE)
     entries = Lock.read(EXAMPLE).entries
-    return {entries[award_key(a)]["id"] for a in model.awards if a.revoked}
+    cascaded = {e["id"] for e in entries.values() if "stack" in e and "revoked" in e}
+    assert cascaded, "the example has a stacked credential revoked by cascade"
+    return {entries[award_key(a)]["id"] for a in model.awards if a.revoked} | cascaded
+
+
+def _stacked_ids() -> set[str]:
+    """Credential ids of the example's auto-awarded stacked credentials."""
+    from conftest import EXAMPLE
+
+    from credpress.content.lock import Lock
+
+    return {e["id"] for e in Lock.read(EXAMPLE).entries.values() if "stack" in e}
 
 
 @pytest.mark.parametrize("script", ["verify-db.mjs", "verify-dcc.mjs"])
@@ -54,6 +66,9 @@ def test_every_example_credential_verifies_and_exactly_the_revoked_fail(script, 
     assert len(lines) == count and revoked
     failed = {Path(line["file"]).stem for line in lines if not line["verified"]}
     assert failed == revoked, result.stdout + result.stderr
+    # Stacked credentials (evidence listing their components) verify like any other.
+    verified = {Path(line["file"]).stem for line in lines if line["verified"]}
+    assert len(_stacked_ids() & verified) == 2  # the third was revoked by cascade
     for line in lines:
         if Path(line["file"]).stem in revoked:  # failed for its status, not its signature
             assert line.get("status") == {"revocation": True} or line["steps"]["revocation_status"] is False

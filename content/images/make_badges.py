@@ -11,6 +11,8 @@ It writes, next to this script:
     data-wrangling-pandas.png      600x600 microcredential badge
     data-visualisation.png         600x600 microcredential badge
     applied-data-analysis.png      600x600 certificate badge (gold rosette)
+    sql-for-data-analysis.png      600x600 microcredential badge
+    professional-data-analytics.png 600x600 certificate badge (a stack of a stack)
 
 Everything is drawn from code (no random numbers), so the output is the same
 on every run. Shapes are drawn at 3x size and scaled down for smooth edges.
@@ -294,6 +296,7 @@ def save(img, path, size):
 PYTHON_BLUE = (40, 98, 168)
 PANDAS_PURPLE = (110, 62, 160)
 VIZ_ORANGE = (214, 96, 48)
+SQL_GREEN = (22, 120, 94)
 
 if __name__ == "__main__":
     logo("northwind-logo.png")
@@ -304,3 +307,6 @@ if __name__ == "__main__":
     micro_badge("data-visualisation.png", ["DATA", "VISUALISATION"], VIZ_ORANGE,
                 lambda d, x, y, r: icon_chart(d, x, y, r, WHITE))
     certificate_badge("applied-data-analysis.png", [PYTHON_BLUE, PANDAS_PURPLE, VIZ_ORANGE])
+    micro_badge("sql-for-data-analysis.png", ["SQL FOR", "DATA ANALYSIS"], SQL_GREEN,
+                lambda d, x, y, r: icon_table(d, x, y, r, WHITE, SQL_GREEN))
+    certificate_badge("professional-data-analytics.png", [NAVY, SQL_GREEN, GOLD_DARK])

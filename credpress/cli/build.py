@@ -40,6 +40,8 @@ def build(content: Path, out: Path, key_path: Path | None, strict: bool, frozen:
         )
     for warning in result.warnings:
         err(f"warning: {warning}")
+    for line in result.stacks:
+        click.echo(line)
     click.echo(
         f"Built {result.credentials} credentials ({result.files} files) into {result.out}/ signed by {result.public_key}"
     )

@@ -20,7 +20,9 @@ def check(content: Path, strict: bool, frozen: bool) -> None:
     from ..pipeline import check_all
 
     with exit_on_errors():
-        model, warnings = check_all(content, strict, frozen=frozen)
+        model, warnings, stacks = check_all(content, strict, frozen=frozen)
     for warning in warnings:
         err(f"warning: {warning}")
+    for line in stacks:
+        click.echo(line)
     click.echo(f"OK: {len(model.awards)} awards, {len(model.achievements)} achievements, {len(model.issuers)} issuers")

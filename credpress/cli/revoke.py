@@ -30,5 +30,5 @@ def revoke(credential: str, reason: str, when: datetime | None, content: Path) -
     from ..content.edit import revoke as run_revoke
 
     with exit_on_errors():
-        where = run_revoke(content, credential, reason, when.date() if when else date.today())
+        where = run_revoke(content, credential, reason, when.date() if when else date.today(), click.echo)
     click.echo(f"Revoked at {where}. Now build, commit and publish.")

@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import Problem
-from . import rules
+from . import rules, stacks
 from .checker import BAD, Checker
-from .fields import Invalid, slug
+from .fields import Invalid, kind, slug
 from .load import LineList, LoadedContent, SourceFile
 from .model import (
     Achievement,
@@ -130,6 +130,10 @@ def _achievement(checker: Checker, stem: str, source: SourceFile) -> Achievement
     if checked is None:
         return None
     data, image = checked
+    rule = _rule(checker, source, data)
+    if rule is False:
+        return None
+    requires = rule if isinstance(rule, Requirement) else None
     return Achievement(
         slug=stem,
         issuer=data["issuer"],
@@ -144,10 +148,42 @@ def _achievement(checker: Checker, stem: str, source: SourceFile) -> Achievement
         ),
         credits=data.get("credits"),
         expires_after=data.get("expires_after"),
-        requires=Requirement(tuple(data["stack"])) if data.get("stack") else None,
+        requires=requires,
+        within=data.get("within"),
+        auto_award=data.get("auto_award", True),
         source=source.path,
         preview_image=data["preview_image"],
     )
+
+
+def _rule(checker: Checker, source: SourceFile, data: dict) -> Requirement | None | bool:
+    """The achievement's stack rule (``requires:``, or the old ``stack:``); None for a single
+    badge; False when it is wrong (reported)."""
+    lines = source.data.lines
+    if "requires" in data and "stack" in data:
+        checker.error(
+            source.path, lines["stack"], "stack", "give requires: or stack:, not both (stack: is the old name)"
+        )
+        return False
+    field = "requires" if "requires" in data else "stack" if "stack" in data else None
+    if field is None:
+        for only in ("within", "auto_award"):
+            if only in data:
+                checker.error(source.path, lines[only], only, "only a stack has this field: add requires: [...]")
+                return False
+        return None
+    if field == "stack":
+        if not isinstance(data["stack"], LineList):
+            checker.error(source.path, lines["stack"], "stack", f"must be a list, not {kind(data['stack'])}")
+            return False
+        checker.warn(
+            source.path,
+            lines["stack"],
+            "stack",
+            "is the old name of requires: (read as all of its achievements); rename it to requires:",
+        )
+    rule = stacks.parse(checker, source.path, data[field], field, lines[field])
+    return False if rule is None else rule
 
 
 def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: int) -> Award | None:
@@ -268,5 +304,4 @@ def _awards(
                 continue
             seen[award.fingerprint] = award
             awards.append(award)
-    rules.check_stacks(checker, awards, achievements)
     return awards

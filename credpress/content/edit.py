@@ -118,32 +118,49 @@ def _project_root(content: Path) -> Path:
     return Path(content).absolute().parent
 
 
-def revoke(content: Path, credential: str, reason: str, when: date) -> str:
+def revoke(
+    content: Path, credential: str, reason: str, when: date, announce: Callable[[str], None] | None = None
+) -> str:
     """Add ``revoked: {date, reason}`` to the award of *credential*; returns its file:line.
 
-    Holds the build lock, so a build or another command cannot interleave.
+    Before writing, *announce* is told of every stacked credential that will be
+    revoked by cascade with it. Holds the build lock, so a build or another
+    command cannot interleave.
     """
     with BuildLock(_project_root(content), "revoke"):
-        return _revoke(content, credential, reason, when)
+        return _revoke(content, credential, reason, when, announce)
 
 
-def _revoke(content: Path, credential: str, reason: str, when: date) -> str:
+def _revoke(
+    content: Path, credential: str, reason: str, when: date, announce: Callable[[str], None] | None = None
+) -> str:
     from ..pipeline import check_content
 
     reason = _reason(reason)
     model, _ = check_content(content)
     credential_id = _credential_id(credential)
-    key = Lock.read(content).by_credential_id().get(credential_id)
+    lock = Lock.read(content)
+    key = lock.by_credential_id().get(credential_id)
     award = next((a for a in model.awards if award_key(a) == key), None) if key else None
     if award is None:
+        if key is not None and "stack" in lock.entries[key]:
+            raise EditError(
+                f"credential {credential_id} is a stacked credential: it is revoked by cascade when the rule of "
+                f"'{lock.entries[key]['stack']}' stops holding; revoke the component credential that is wrong"
+            )
         raise EditError(f"no award has credential id {credential_id} (see {content}/credpress.lock)")
     if award.revoked:
         raise EditError(f"{award.source}:{award.line}: already revoked on {award.revoked.date.isoformat()}")
     failure = f"{award.source}:{award.line}: could not add revoked: to this award automatically; add it by hand"
+    if announce is not None:
+        from ..documents.stacks import falling_with
+
+        for falling, stack in falling_with(model, lock.entries, award):
+            announce(f"{stack} {falling} will be revoked with it (its stack's rule no longer holds)")
     path = _file_of(model, award.source)
     lines = path.read_text("utf-8").splitlines(keepends=True)
     try:
-        _, end, column = _award_block(lines, award.line)
+        _, end, column = _award_block(lines, award.line or 0)
     except ValueError:
         raise EditError(failure) from None
     if not lines[end].endswith("\n"):
@@ -225,7 +242,7 @@ def _erase(content: Path, credential: str, reason: str, when: date, issuer: str 
         path = _file_of(model, award.source)
         lines = path.read_text("utf-8").splitlines(keepends=True)
         try:
-            first, last, _ = _award_block(lines, award.line)
+            first, last, _ = _award_block(lines, award.line or 0)
         except ValueError:
             raise EditError(failure) from None
         rest = lines[:first] + lines[last + 1 :]

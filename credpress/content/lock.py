@@ -34,11 +34,13 @@ from typing import Any, TypeVar
 from ..errors import ContentError, OutputError, Problem
 from ..output.writer import atomic_write
 from ..vc.bitstring import LIST_BITS
+from . import stacks
 from .model import Award, Model
 
 LOCK_NAME = "credpress.lock"
 VERSION = 1
 FIELDS = ("id", "salt", "status_index")
+STACK_FIELDS = ("stack", "revoked")  # a stacked credential's entry: its stack, and its cascade revocation
 ERASED_FIELDS = ("id", "status_index", "erased")
 ERASED_INFO = ("date", "reason", "issuer")
 ERASED_PREFIX = "erased-"
@@ -174,8 +176,11 @@ def _malformed(entry: LockEntry) -> str | None:
     fields = ERASED_FIELDS if is_erased(value) else FIELDS
     for missing in (f for f in fields if f not in value):
         return f"{name} lacks {missing!r}"
-    for extra in (f for f in value if f not in fields):
+    optional = () if is_erased(value) or "stack" not in value else STACK_FIELDS
+    for extra in (f for f in value if f not in fields + optional):
         return f"{name} has an unknown field {extra!r}"
+    if optional and (message := stacks.lock_entry_problem(value, name)):
+        return message
     if not isinstance(value["id"], str) or not _UUID.fullmatch(value["id"]):
         return f"{name}: credential id {value['id']!r} is not a UUID (like 0470402b-3e37-47a3-a725-2e6a8ad485b7)"
     index = value["status_index"]
@@ -302,15 +307,19 @@ class Lock:
             raise ContentError(problems)
         return cls(path, {e.key: e.value for e in entries}, True, {e.key: e.line for e in entries})
 
-    def issued_but_missing(self, model: Model) -> list[Problem]:
-        """A problem for every credential the lock says was issued whose award is gone."""
-        present = {award_key(a) for a in model.awards}
+    def issued_but_missing(self, model: Model, stacked: Iterable[str] = ()) -> list[Problem]:
+        """A problem for every credential the lock says was issued whose award is gone
+        (*stacked*: the keys of the stacked credentials found again, documents/stacks.py)."""
+        present = {award_key(a) for a in model.awards} | set(stacked)
         problems = []
         for key, entry in self.entries.items():
             if key in present or is_erased(entry):
                 continue
             credential_id = entry["id"]
             url = f"{model.site.base_url}credentials/{credential_id}.json"
+            if "stack" in entry:
+                problems.append(Problem(self.display, self.lines.get(key), "", stacks.missing_message(entry, url)))
+                continue
             problems.append(
                 Problem(
                     self.display,
@@ -361,6 +370,7 @@ class Lock:
                 "id": draw_id(random_bytes, used_ids),
                 "salt": draw_salt(random_bytes),
                 "status_index": draw_index(random_bytes, used_indexes),
+                **({"stack": award.achievement} if award.stacked else {}),
             }
             self.changed = True
         return {

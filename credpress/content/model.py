@@ -87,6 +87,10 @@ class Requirement:
     parts: tuple[str | Requirement, ...]
     count: int | None = None  # None: all of the parts; N: any N of them
 
+    def label(self) -> str:
+        """``All of`` or ``Any 2 of 3``: how the group reads on pages and in diagrams."""
+        return "All of" if self.count is None else f"Any {self.count} of {len(self.parts)}"
+
     def slugs(self) -> tuple[str, ...]:
         """Every achievement slug the rule names, nested ones included, in order."""
         found: list[str] = []
@@ -170,9 +174,10 @@ class Award:
     narrative: str | None
     expires: date | None
     source: str
-    line: int
+    line: int | None  # None for a stacked award, which the build makes (it has no line)
     revoked: Revocation | None = None
     reissued: datetime | None = None  # a corrected copy: becomes validFrom
+    stacked: bool = False  # made by the build when the learner completed the stack (documents/stacks.py)
 
     @property
     def valid_from(self) -> datetime:
@@ -181,8 +186,12 @@ class Award:
 
     @property
     def fingerprint(self) -> str:
-        """What makes two awards the same award: achievement, learner, award date."""
-        return "\0".join(("v1", self.achievement, self.recipient.identity, self.awarded.isoformat()))
+        """What makes two awards the same award: achievement, learner, award date.
+
+        A stacked award's date is its completion date, so completing a stack again is a new award.
+        """
+        version = "v1-stack" if self.stacked else "v1"
+        return "\0".join((version, self.achievement, self.recipient.identity, self.awarded.isoformat()))
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from . import stacks
 from .checker import Checker
 from .fields import Invalid, slug
-from .load import LineDict, LineList, LoadedContent, SourceFile
-from .model import Achievement, Award
+from .load import LineDict, LoadedContent, SourceFile
 
 
 def empty_files(loaded: LoadedContent) -> set[str]:
@@ -51,7 +51,8 @@ def _reference(
 
 
 def check_references(checker: Checker, loaded: LoadedContent, empty: set[str]) -> None:
-    """Every issuer and achievement slug an achievement file names exists; stacks are one level deep."""
+    """Every issuer and achievement slug an achievement file names exists; stacks have no cycles."""
+    graph: dict[str, list[tuple[str, int | None, str]]] = {}
     for stem, source in loaded.achievements.items():
         data = source.data
         if not isinstance(data, LineDict):
@@ -60,18 +61,54 @@ def check_references(checker: Checker, loaded: LoadedContent, empty: set[str]) -
             _reference(
                 checker, empty, loaded.issuers, "issuer", data["issuer"], (source.path, data.lines["issuer"], "issuer")
             )
-        stack = data.get("stack")
-        if not isinstance(stack, LineList):
+        field = "requires" if "requires" in data else "stack"
+        if field not in data:
             continue
-        for i, part in enumerate(stack):
-            where = (source.path, stack.lines[i], f"stack[{i}]")
+        for part, line, where in stacks.references(data[field], field, data.lines[field]):
             if part == stem:
-                checker.error(*where, "an achievement cannot stack into itself")
+                checker.error(source.path, line, where, f"a stack cannot require itself ('{stem}')")
                 continue
-            _reference(checker, empty, loaded.achievements, "achievement", part, where)
-            other = loaded.achievements.get(part) if isinstance(part, str) else None
-            if other is not None and isinstance(other.data, LineDict) and other.data.get("stack"):
-                checker.error(*where, f"'{part}' has a stack of its own; stacks are one level deep")
+            _reference(checker, empty, loaded.achievements, "achievement", part, (source.path, line, where))
+            other = loaded.achievements.get(part)
+            if other is None or not isinstance(other.data, LineDict):
+                continue
+            graph.setdefault(stem, []).append((part, line, where))
+            owner = other.data.get("issuer")
+            if isinstance(owner, str) and owner not in loaded.issuers:
+                checker.error(source.path, line, where, f"'{part}' belongs to issuer '{owner}', which does not exist")
+    _check_cycles(checker, loaded, graph)
+
+
+def _check_cycles(checker: Checker, loaded: LoadedContent, graph: dict[str, list[tuple[str, int | None, str]]]) -> None:
+    """Report every cycle of stacks requiring stacks once, naming it whole: a → b → c → a.
+
+    Depth-first search with an explicit stack (linear in the references); a cycle is
+    reported at the reference that closes it.
+    """
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in sorted(graph):
+        if root in state:
+            continue
+        path: list[str] = [root]
+        edges: list[int] = [0]
+        state[root] = 1
+        while path:
+            node, i = path[-1], edges[-1]
+            targets = graph.get(node, [])
+            if i == len(targets):
+                state[node] = 2
+                path.pop()
+                edges.pop()
+                continue
+            edges[-1] += 1
+            target, line, where = targets[i]
+            if state.get(target) == 1:
+                cycle = path[path.index(target) :] + [target]
+                checker.error(loaded.achievements[node].path, line, where, "stacks form a cycle: " + " → ".join(cycle))
+            elif target not in state:
+                state[target] = 1
+                path.append(target)
+                edges.append(0)
 
 
 def check_award_reference(
@@ -81,22 +118,3 @@ def check_award_reference(
     if isinstance(item, LineDict) and "achievement" in item:
         where = (path, item.lines["achievement"], prefix + "achievement")
         _reference(checker, empty, loaded.achievements, "achievement", item["achievement"], where)
-
-
-def check_stacks(checker: Checker, awards: list[Award], achievements: dict[str, Achievement]) -> None:
-    """Warn when a stacked achievement is awarded to someone missing a part of it."""
-    held: dict[str, set[str]] = {}
-    for award in awards:
-        held.setdefault(award.recipient.identity, set()).add(award.achievement)
-    for award in awards:
-        stack = achievements[award.achievement].stack
-        if any(part not in achievements for part in stack):
-            continue  # a part has errors of its own, already reported
-        missing = [part for part in stack if part not in held[award.recipient.identity]]
-        if missing:
-            checker.warn(
-                award.source,
-                award.line,
-                "achievement",
-                f"recipient does not hold {', '.join(missing)} from the stack of '{award.achievement}'",
-            )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .fields import (
+    as_written,
     base_url,
     choice,
     date_value,
@@ -20,6 +21,7 @@ from .fields import (
     duration,
     email,
     email_hash,
+    flag,
     language,
     markdown,
     moment,
@@ -98,7 +100,10 @@ ACHIEVEMENT_SCHEMA: Schema = {
     "alignment": Field(ListOf(ALIGNMENT_SCHEMA, 30)),
     "credits": Field(number),
     "expires_after": Field(duration),
-    "stack": Field(ListOf(slug, 50)),
+    "requires": Field(as_written),  # a stack's rule, read by content/stacks.py
+    "within": Field(duration),
+    "auto_award": Field(flag),
+    "stack": Field(as_written),  # the old one-level form of requires: (a warning names it)
 }
 RECIPIENT_SCHEMA: Schema = {
     "name": Field(text(), required=True),

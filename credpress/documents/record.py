@@ -8,12 +8,12 @@ the record instead of looking things up again by fingerprint or slug.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from ..content.lock import Assignment
-from ..content.model import Achievement, Award, Issuer, Model
+from ..content.model import Achievement, Award, Evidence, Issuer, Model
 from ..site.layout import Layout
 
 
@@ -30,6 +30,12 @@ class CredentialRecord:
     url: str  # the credential's id
     page_url: str
     signed: dict[str, Any] | None = None
+    components: tuple[CredentialRecord, ...] = ()  # a stacked credential's components (its evidence)
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the build issued this credential because its learner completed a stack."""
+        return self.award.stacked
 
     @property
     def credential_id(self) -> str:
@@ -48,11 +54,28 @@ class CredentialRecord:
         return replace(self, signed=signed)
 
 
-def credential_records(model: Model, assignments: Mapping[str, Assignment]) -> tuple[CredentialRecord, ...]:
-    """A record for every award of *model*, in award order, from the lock's assignments."""
+def credential_records(
+    model: Model,
+    assignments: Mapping[str, Assignment],
+    stacked: Sequence[tuple[Award, Sequence[Award]]] = (),
+) -> tuple[CredentialRecord, ...]:
+    """A record for every award of *model*, in award order, then for every stacked award
+    (components first, from :mod:`.stacks`), from the lock's assignments.
+
+    A stacked record knows its component records; its evidence lists their URLs
+    (type Evidence, named after the component's achievement).
+    """
     layout = Layout(model.site)
-    records = []
-    for award in model.awards:
+    records: list[CredentialRecord] = []
+    by_fingerprint: dict[str, CredentialRecord] = {}
+    pending: list[tuple[Award, Sequence[Award]]] = [(award, ()) for award in model.awards] + list(stacked)
+    for award, parts in pending:
+        components = tuple(by_fingerprint[p.fingerprint] for p in parts)
+        if award.stacked:
+            award = replace(
+                award,
+                evidence=tuple(Evidence(c.achievement.name, c.url, None) for c in components),
+            )
         assignment = assignments[award.fingerprint]
         achievement = model.achievements[award.achievement]
         json_path = layout.credential_json(assignment.credential_id)
@@ -67,6 +90,8 @@ def credential_records(model: Model, assignments: Mapping[str, Assignment]) -> t
                 page_path=page_path,
                 url=layout.url(json_path),
                 page_url=layout.url(page_path),
+                components=components,
             )
         )
+        by_fingerprint[award.fingerprint] = records[-1]
     return tuple(records)

@@ -48,6 +48,11 @@ class Layout:
         return f"achievements/{slug}/"
 
     @staticmethod
+    def pathway_svg(slug: str) -> str:
+        """The diagram of a stack's pathway, beside its page."""
+        return f"achievements/{slug}/pathway.svg"
+
+    @staticmethod
     def issuer_page(slug: str) -> str:
         """The issuer's folder: its page, profile, DID document and status list."""
         return f"issuers/{slug}/"

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
-from ..content.model import Achievement, ImageFile
+from ..content.model import Achievement, ImageFile, Requirement
 from ..dates import day_label, duration_label
 from ..documents.credential import valid_until
 from ..documents.plain_text import one_line
@@ -119,6 +119,25 @@ class Views:
             "awarded_count": len(self.site.records_by_achievement.get(achievement.slug, [])),
             "stack": [self.stack_part(self.model.achievements[s], page) for s in achievement.stack],
             "stacks_into": [self.stack_part(a, page) for a in self.model.stacks_into(achievement.slug)],
+            "pathway": achievement.requires
+            and {
+                "svg_href": relative(page, layout.pathway_svg(achievement.slug)),
+                "rule": self._rule(achievement.requires, page),
+                "within": duration_label(achievement.within),
+                "auto_award": achievement.auto_award,
+            },
+        }
+
+    def _rule(self, rule: Requirement, page: str) -> dict[str, Any]:
+        """A stack's rule as nested groups, for the list beside its diagram."""
+        return {
+            "label": rule.label(),
+            "parts": [
+                self._rule(part, page)
+                if isinstance(part, Requirement)
+                else self.stack_part(self.model.achievements[part], page)
+                for part in rule.parts
+            ],
         }
 
     def stack_part(self, achievement: Achievement, page: str) -> dict[str, Any]:
@@ -175,4 +194,18 @@ class Views:
                 "reason": award.revoked.reason,
             },
             "reissued": day_label(award.reissued),
+            "stacked": record.stacked,
+            # A stacked credential's components, each verified on its badge page: the only
+            # links between one learner's credentials (they are in its signed evidence).
+            "components": [
+                {
+                    "name": c.achievement.name,
+                    "href": relative(page, c.page_path),
+                    "json_href": relative(page, c.json_path),
+                    "url": c.url,
+                    "awarded": day_label(c.award.awarded),
+                    "awarded_iso": c.award.awarded.date().isoformat(),
+                }
+                for c in record.components
+            ],
         }

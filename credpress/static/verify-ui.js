@@ -114,7 +114,41 @@ if (section && data.credentialUrl) {
   options.expect = { id: data.credentialId, issuer: data.issuerDid,
     recipient: document.querySelector(".recipient")?.textContent.trim() };
   options.prefetchDids = [data.issuerDid];
-  verifyCredentialUrl(new URL(data.credentialUrl, location.href).href, options).then((result) => show(section, result));
+  const own = verifyCredentialUrl(new URL(data.credentialUrl, location.href).href, options);
+  const components = [...document.querySelectorAll("[data-component-url]")];
+  if (!components.length) {
+    own.then((result) => show(section, result));
+  } else {
+    // A stacked credential: each component listed in its evidence gets its own check,
+    // and the stack's verdict fails if any of them is revoked or invalid.
+    const parts = components.map((item) => verifyCredentialUrl(new URL(item.dataset.componentUrl, location.href).href,
+      { ...options, expect: { id: item.dataset.componentId, issuer: data.issuerDid } })
+      .then((result) => showComponent(item, result)));
+    Promise.all([own, ...parts]).then(([result, ...results]) => show(section, stackVerdict(result, results)));
+  }
+}
+
+/** Render one component's result into its list item; returns the result. */
+function showComponent(item, result) {
+  item.dataset.verification = result.state;
+  const box = item.querySelector(".component-result");
+  const mark = el("span", "verification-mark", MARKS[result.state] ?? "?");
+  mark.setAttribute("aria-hidden", "true");
+  box.replaceChildren(mark, " ", result.headline);
+  return result;
+}
+
+/** The stack's own result, failed if any component did not verify. */
+function stackVerdict(result, results) {
+  const bad = results.filter((r) => r.state !== "verified").length;
+  if (result.state !== "verified" || !bad) return result;
+  return {
+    ...result,
+    state: "failed",
+    headline: "Not valid: a credential in this stack did not verify",
+    summary: `This credential's own signature checks out, but ${bad} of the ${results.length} credentials it was awarded for ` +
+      "is revoked or invalid (see the list below), so it does not stand.",
+  };
 }
 
 const form = document.getElementById("verify-form");

@@ -155,7 +155,7 @@ CONTENT: dict[str, Any] = {
         "criteria": MARKDOWN,
         "image": "images/badge-cert.png",
         "type": "Certificate",
-        "stack": ["alpha", "beta"],
+        "requires": ["alpha", "beta"],
     },
     "awards/cohort.yaml": [
         {"achievement": "alpha", "recipient": {"name": ADA, "email": "ada@example.org"}, "awarded": date(2026, 3, 1)},
@@ -317,7 +317,9 @@ INSPECT = r"""() => {
   const ownScript = (s) => s.src
     ? sameOrigin(s.src) && new URL(s.src).pathname.includes("/assets/") && !s.textContent.trim()
     : (s.type === "application/ld+json" && s.id === "credential-json") || (s.type === "application/json" && s.id === "site-issuers");
-  const ownImage = (i) => sameOrigin(i.src) && new URL(i.src).pathname.includes("/images/");
+  // Content images, and the pathway diagram the build draws for a stack (escaped text only).
+  const ownImage = (i) => sameOrigin(i.src) && (new URL(i.src).pathname.includes("/images/")
+    || /\/achievements\/[a-z0-9-]+\/pathway\.svg$/.test(new URL(i.src).pathname));
   const URL_ATTRS = ["href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "srcdoc"];
   const findings = {scripts: [], handlers: [], urls: [], elements: []};
   for (const s of document.querySelectorAll("script")) if (!ownScript(s)) findings.scripts.push(s.outerHTML.slice(0, 120));

@@ -20,6 +20,7 @@ from . import (
     identity,
     images,
     issuer_pages,
+    pathways,
     previews,
     status_lists,
     verify_page,
@@ -33,6 +34,7 @@ GENERATORS: tuple[Generator, ...] = (
     status_lists.generate,  # issuers' signed revocation lists
     issuer_pages.generate,
     achievements.generate,  # achievement JSON and pages
+    pathways.generate,  # each stack's pathway diagram (SVG)
     credentials.generate,  # signed credential JSON and badge pages
     home.generate,
     verify_page.generate,

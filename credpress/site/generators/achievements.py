@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ...documents.credential import achievement_object, standalone
+from ...documents.pathway import pathway_terms
 from ...output.writer import json_bytes
 from ..data import SiteData
 
@@ -15,7 +16,9 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
     for achievement in site.model.achievements.values():
         yield (
             layout.achievement_json(achievement.slug),
-            json_bytes(standalone(achievement_object(achievement, site.model))),
+            json_bytes(
+                standalone({**achievement_object(achievement, site.model), **pathway_terms(achievement, site.model)})
+            ),
         )
         page = layout.achievement_page(achievement.slug)
         yield site.page(
