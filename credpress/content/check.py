@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import Problem
-from . import rules
+from . import learners, rules
 from .checker import Checker
 from .fields import Invalid, slug
 from .load import LineList, LoadedContent, SourceFile
@@ -152,7 +152,9 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
     if ("email_hash" in rec) != ("salt" in rec):
         checker.error(source.path, rec_line, prefix + "recipient.salt", "email_hash and salt go together")
         return None
-    recipient = Recipient(rec["name"], rec.get("email"), rec.get("email_hash"), rec.get("salt"), rec.get("did"))
+    recipient = Recipient(
+        rec["name"], rec.get("email"), rec.get("email_hash"), rec.get("salt"), rec.get("did"), rec.get("public_record")
+    )
     expires = data.get("expires")
     if expires is not None and expires <= data["awarded"].date():
         checker.error(source.path, item.lines["expires"], prefix + "expires", "must be after the award date")
@@ -255,4 +257,5 @@ def _awards(
             seen[award.fingerprint] = award
             awards.append(award)
     rules.check_stacks(checker, awards, achievements)
+    learners.check_public_record(checker, awards)
     return awards

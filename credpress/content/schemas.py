@@ -13,6 +13,7 @@ from typing import Any
 
 from .fields import (
     base_url,
+    boolean,
     choice,
     date_value,
     did,
@@ -103,6 +104,7 @@ RECIPIENT_SCHEMA: Schema = {
     "email_hash": Field(email_hash),
     "salt": Field(text(100)),
     "did": Field(did),
+    "public_record": Field(boolean),  # opt in to a learner record (CLR 2.0); false withdraws it
 }
 EVIDENCE_SCHEMA: Schema = {
     "name": Field(text(), required=True),
