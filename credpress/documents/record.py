@@ -30,6 +30,7 @@ class CredentialRecord:
     url: str  # the credential's id
     page_url: str
     signed: dict[str, Any] | None = None
+    learner_page: str | None = None  # the page of its learner's record, if they opted in (public_record)
 
     @property
     def credential_id(self) -> str:
