@@ -89,6 +89,18 @@ function show(section, result, { withClaims = false } = {}) {
   else section.querySelector("h2").after(box);
 }
 
+/** A learner record page: each credential listed gets its own verdict (CLR 2.0 embedded credentials). */
+function showEmbedded(result) {
+  const byId = new Map((result.embedded ?? []).map((r) => [r.credential?.id, r]));
+  for (const item of document.querySelectorAll("[data-embedded-id]")) {
+    const inner = byId.get(item.dataset.embeddedId);
+    const state = inner ? inner.state : "failed";
+    item.dataset.verification = state;
+    const words = inner ? inner.headline : "Not found in the signed record";
+    item.querySelector(".record-check")?.replaceChildren(`${MARKS[state] ?? "?"} ${words}`);
+  }
+}
+
 const section = document.getElementById("verification");
 const data = section?.dataset ?? {};
 const options = {
@@ -114,7 +126,10 @@ if (section && data.credentialUrl) {
   options.expect = { id: data.credentialId, issuer: data.issuerDid,
     recipient: document.querySelector(".recipient")?.textContent.trim() };
   options.prefetchDids = [data.issuerDid];
-  verifyCredentialUrl(new URL(data.credentialUrl, location.href).href, options).then((result) => show(section, result));
+  verifyCredentialUrl(new URL(data.credentialUrl, location.href).href, options).then((result) => {
+    show(section, result);
+    if (data.record) showEmbedded(result);
+  });
 }
 
 const form = document.getElementById("verify-form");

@@ -20,6 +20,7 @@ from . import (
     identity,
     images,
     issuer_pages,
+    learner_records,
     status_lists,
     verify_page,
 )
@@ -33,6 +34,7 @@ GENERATORS: tuple[Generator, ...] = (
     issuer_pages.generate,
     achievements.generate,  # achievement JSON and pages
     credentials.generate,  # signed credential JSON and badge pages
+    learner_records.generate,  # opted-in learners' ClrCredentials (CLR 2.0) and record pages
     home.generate,
     verify_page.generate,
     images.generate,  # badge art and logos from content/
