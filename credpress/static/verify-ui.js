@@ -59,6 +59,24 @@ function claims(result) {
   return box;
 }
 
+/** A learner record's credentials (CLR 2.0), each with its own verdict, for the verify page. */
+function embeddedList(results) {
+  const box = el("div", "verification-embedded");
+  box.append(el("h3", "", "Credentials in this record"));
+  const list = el("ul", "checks");
+  for (const inner of results) {
+    const subject = Array.isArray(inner.credential?.credentialSubject)
+      ? inner.credential.credentialSubject[0] : inner.credential?.credentialSubject;
+    const name = subject?.achievement?.name ?? inner.credential?.name ?? inner.credential?.id;
+    const item = checkItem({ id: "embedded", status: inner.state, label: `${inner.headline}: ${name ?? "a credential"}`,
+      detail: inner.summary });
+    item.dataset.embeddedId = typeof inner.credential?.id === "string" ? inner.credential.id : "";
+    list.append(item);
+  }
+  box.append(list);
+  return box;
+}
+
 /** Render *result* into the #verification section and set data-verification. */
 function show(section, result, { withClaims = false } = {}) {
   section.dataset.verification = result.state;
@@ -84,6 +102,7 @@ function show(section, result, { withClaims = false } = {}) {
   if (withClaims && result.credential && typeof result.credential === "object" && !Array.isArray(result.credential)) {
     box.append(claims(result));
   }
+  if (withClaims && result.embedded?.length) box.append(embeddedList(result.embedded));
   const old = section.querySelector(".verification-result");
   if (old) old.replaceWith(box);
   else section.querySelector("h2").after(box);
