@@ -21,7 +21,9 @@ from credpress.verify.fetch import Resolver
 
 BASE = "https://example.test/badges/"
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
-SCHEMA = Path(__file__).resolve().parent.parent / "credpress" / "data" / "schemas" / "clr_v2p0_clrcredential_schema.json"
+SCHEMA = (
+    Path(__file__).resolve().parent.parent / "credpress" / "data" / "schemas" / "clr_v2p0_clrcredential_schema.json"
+)
 
 
 def opt_in(content: Path, who: str, value: str = "true", occurrence: int = 0) -> None:
@@ -91,7 +93,11 @@ def test_opted_in_learner_gets_a_schema_valid_signed_record(small_content, key_f
     for credential in embedded:
         published = site / "credentials" / (credential["id"].rsplit("/", 1)[1])
         assert json.loads(published.read_text("utf-8")) == credential
-    assert [a["name"] for a in subject["achievement"]] == ["Alpha Skills", "Beta Skills", "Certificate in Alpha and Beta"]
+    assert [a["name"] for a in subject["achievement"]] == [
+        "Alpha Skills",
+        "Beta Skills",
+        "Certificate in Alpha and Beta",
+    ]
     cert, alpha, beta = (BASE + f"achievements/{s}.json" for s in ("cert", "alpha", "beta"))
     assert {(a["associationType"], a["sourceId"], a["targetId"]) for a in subject["association"]} == {
         ("isParentOf", cert, alpha),

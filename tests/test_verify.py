@@ -124,6 +124,10 @@ def good_credential(site: Site) -> Path:
 def test_every_built_credential_verifies_but_the_revoked_one(site: Site):
     resolver = site.resolver()
     results = list(verify_targets(find_targets([str(site.out)]), resolver, NOW, workers=1))
+    # The example's one learner record (CLR 2.0) is verified with every credential in it.
+    records = [r for r in results if "/records/" in r.source]
+    assert len(records) == 1 and records[0].status == "verified" and len(records[0].embedded) == 4
+    results = [r for r in results if r not in records]
     assert len(results) == len(site.credentials()) > 20
     for result in results:
         assert [c.id for c in result.checks] == list(CHECK_IDS[:5])
@@ -144,7 +148,8 @@ def test_every_built_credential_verifies_but_the_revoked_one(site: Site):
 def test_whole_site_walk_skips_non_credentials(site: Site):
     found = list(verify_targets(find_targets([str(site.out)]), site.resolver(), NOW, workers=1))
     sources = {Path(r.source).parent.name for r in found}
-    assert sources == {"credentials"}  # did.json, achievements and profiles are not credentials
+    # did.json, achievements and profiles are not credentials; learner records (CLR 2.0) are
+    assert sources == {"credentials", "records"}
 
 
 def test_parallel_run_matches_sequential(site: Site):
@@ -1117,8 +1122,13 @@ def site_args(site: Site) -> list[str]:
 def test_cli_verifies_the_site(site: Site):
     result = run(str(site.out), *site_args(site))
     assert result.exit_code == 1, result.output  # one award of the example is revoked
-    count = len(site.credentials())
-    assert result.stdout.count(": VERIFIED\n") == count - 1 and result.stdout.count(": REVOKED\n") == 1
+    count = len(site.credentials()) + 1  # and the example's learner record, with its 4 credentials
+    top = "\n".join(line for line in result.stdout.splitlines() if not line.startswith(" ")) + "\n"
+    assert top.count(": VERIFIED\n") == count - 1 and top.count(": REVOKED\n") == 1
+    assert (
+        result.stdout.count("verifiableCredential[") == 4
+        and "  ✓ embedded: 4 embedded credentials: 4 verified\n" in result.stdout
+    )
     assert f"  ✓ proof: eddsa-rdfc-2022 and eddsa-jcs-2022 signatures valid ({VM})\n" in result.stdout
     assert f"  ✓ issuer-key: {VM} is an assertionMethod key of the issuer {DID}\n" in result.stdout
     assert "  ✗ status: revoked: bit " in result.stdout

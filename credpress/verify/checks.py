@@ -40,7 +40,8 @@ from . import embedded as embedding
 from .fetch import FetchError, Resolver
 from .methods import ResolvedMethod, resolve_method, verified_issuer
 
-CHECK_IDS = ("datamodel", "proof", "issuer-key", "status", "validity", "recipient", "embedded")
+CHECK_IDS = ("datamodel", "proof", "issuer-key", "status", "validity", "recipient")
+RECORD_CHECK_ID = "embedded"  # only for a learner record (CLR 2.0 ClrCredential), after the others
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 # Failure codes that mean "authentic, but no longer (or not yet) valid".
 REVOKED_CODES = ("revoked", "suspended")
@@ -141,7 +142,7 @@ def verify_credential(
         inner = embedding.verify_embedded(
             doc, source, lambda vc, where: verify_credential(vc, resolver, now, None, where)
         )
-        checks.append(_guard("embedded", lambda: _embedded(inner)))
+        checks.append(_guard(RECORD_CHECK_ID, lambda: _embedded(inner)))
     credential_id = doc.get("id") if isinstance(doc.get("id"), str) else None
     profile = doc.get("issuer")
     name = profile.get("name") if isinstance(profile, dict) and isinstance(profile.get("name"), str) else None
