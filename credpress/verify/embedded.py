@@ -4,8 +4,8 @@ A learner record (``ClrSubject.verifiableCredential``) carries complete,
 individually signed credentials. The record's own proof signs the embedding,
 but a relying party needs to know which of the credentials inside is genuine,
 so each one goes through every check of :func:`credpress.verify.checks.verify_credential`
-with its own proofs, key, status and dates (CLR 2.0 ClrSubject; VC DM 2.0 §4.12,
-a verifiable credential inside another is verified as one).
+with its own proofs, key, status and dates (CLR 2.0 App. B, class ClrSubject,
+``verifiableCredential``: complete, individually signed credentials).
 """
 
 from __future__ import annotations
