@@ -11,7 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content.model import Model
+from ..content.model import Achievement, Model
 from ..documents.learner import LearnerRecord
 from ..documents.record import CredentialRecord
 from .layout import Layout
@@ -42,6 +42,15 @@ class SiteData:
         found: dict[str, list[CredentialRecord]] = {}
         for record in self.records:
             found.setdefault(record.achievement.slug, []).append(record)
+        return found
+
+    @cached_property
+    def stacks_by_part(self) -> dict[str, list[Achievement]]:
+        """Achievement slug -> the stacks that name it (Model.stacks_into for every slug, in one pass)."""
+        found: dict[str, list[Achievement]] = {}
+        for achievement in self.model.achievements.values():
+            for part in achievement.stack:
+                found.setdefault(part, []).append(achievement)
         return found
 
     @cached_property

@@ -56,9 +56,10 @@ def learner_record_view(site: SiteData, record: LearnerRecord) -> dict[str, Any]
     by_slug = {r.achievement.slug: r for r in record.credentials}
     held = set(by_slug)
     pathways, placed = [], set()
-    for stack in model.achievements.values():
-        if stack.issuer != record.issuer.slug or not stack.stack or not held & {stack.slug, *stack.stack}:
-            continue
+    # The stacks the learner holds or holds a part of, by name: linear in what they hold.
+    relevant = {s.slug for slug in held for s in site.stacks_by_part.get(slug, ())}
+    relevant |= {slug for slug in held if model.achievements[slug].stack}
+    for stack in sorted((model.achievements[slug] for slug in relevant), key=lambda a: (a.name, a.slug)):
         parts = []
         for slug in stack.stack:
             achievement = model.achievements[slug]
@@ -92,7 +93,7 @@ def badge_learner_view(site: SiteData, record: CredentialRecord) -> dict[str, An
     if learner is None:
         return None
     held = {r.achievement.slug for r in learner.credentials}
-    stacks = site.model.stacks_into(record.achievement.slug)
+    stacks = site.stacks_by_part.get(record.achievement.slug, [])
     return {
         "href": relative(record.page_path, learner.page_path),
         "name": learner.name,
