@@ -18,16 +18,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .content.check import build_model
+from .content.learners import assign_records
 from .content.load import load_content
 from .content.lock import Lock
 from .content.model import Model
 from .documents.credential import unsigned_credential
+from .documents.learner import learner_records, link_learner_pages
 from .documents.record import credential_records
 from .documents.stacks import StackOutcome, evaluate, record_cascades
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
 from .output.writer import Writer, check_replaceable
-from .sign import credential_problems, sign_credentials, sign_status_lists
+from .sign import credential_problems, sign_credentials, sign_learner_records, sign_status_lists
 from .site.data import SiteData
 from .site.generators import site_files
 from .vc import cryptosuites
@@ -104,10 +106,15 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
         _refuse_lost_lock(lock, Path(options.out))
     assignments, outcome = _assign(lock, model, options.random_bytes, options.frozen)
     stacked = [(s.award, s.components) for s in outcome.awards]
+    today = (options.now or datetime.now(timezone.utc)).date()
+    record_assignments = assign_records(lock, model, options.random_bytes, options.frozen, today)
     records = sign_credentials(model, key, credential_records(model, assignments, stacked))
+    learners = sign_learner_records(model, key, learner_records(model, records, record_assignments))
+    records = link_learner_pages(records, learners)
     status_lists = sign_status_lists(model, key, records, lock.erased_indexes())
     templates = options.templates or project_root / "site_templates"
-    files = site_files(SiteData(model, records, status_lists, key.public_multibase, templates))
+    site = SiteData(model, records, status_lists, key.public_multibase, templates, learner_records=learners)
+    files = site_files(site)
     writer = Writer(Path(options.out))
     try:
         for rel, data in files:
@@ -183,7 +190,9 @@ def check_all(
     (a summary line per stack, then the learners eligible for a stack).
     """
     model, warnings = check_content(content, strict, now)
-    assignments, outcome = _assign(Lock.read(Path(content)), model, secrets.token_bytes, frozen)
+    lock = Lock.read(Path(content))
+    assignments, outcome = _assign(lock, model, secrets.token_bytes, frozen)
+    assign_records(lock, model, secrets.token_bytes, frozen, (now or datetime.now(timezone.utc)).date())
     problems = []
     stacked = [(s.award, s.components) for s in outcome.awards]
     for record in credential_records(model, assignments, stacked):

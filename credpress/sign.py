@@ -14,11 +14,12 @@ from typing import Any
 from . import workers
 from .content.model import Model
 from .documents.credential import unsigned_credential
+from .documents.learner import LearnerRecord, unsigned_clr
 from .documents.record import CredentialRecord
 from .documents.status_list import status_list
 from .errors import ContentError, JsonLdError, Problem
 from .site.layout import Layout
-from .vc import cryptosuites, datamodel
+from .vc import clr, cryptosuites, datamodel
 from .vc.keys import SigningKey
 
 
@@ -64,6 +65,36 @@ def sign_credentials(
     if problems:
         raise ContentError(problems)
     return tuple(record.with_signed(signed) for record, (signed, _) in zip(records, results) if signed is not None)
+
+
+def sign_learner_records(
+    model: Model, key: SigningKey, records: tuple[LearnerRecord, ...]
+) -> tuple[LearnerRecord, ...]:
+    """Every learner record with its signed ClrCredential (checked against the CLR 2.0 schema
+    first); ContentError naming the learner's first award otherwise."""
+    signed, problems = [], []
+    for record in records:
+        document = unsigned_clr(record, model)
+        first = record.credentials[0].award
+        found = [f"learner record would be invalid: {e}" for e in clr.check_clr(document)]
+        method = (
+            f"{Layout(model.site).issuer_did(record.issuer.slug)}#{record.issuer.active_key(key.public_multibase).id}"
+        )
+        try:
+            if not found:
+                signed.append(
+                    record.with_signed(
+                        cryptosuites.sign_document(
+                            document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
+                        )
+                    )
+                )
+        except JsonLdError as exc:
+            found.append(f"learner record: {exc}")
+        problems += [Problem(first.source, first.line, "recipient.public_record", message) for message in found]
+    if problems:
+        raise ContentError(problems)
+    return tuple(signed)
 
 
 def sign_status_lists(

@@ -25,7 +25,8 @@ from conftest import EXAMPLE, REPO, SPECS
 from jsonpaths import leaves, with_value
 
 from credpress.cli import main
-from credpress.pipeline import BuildOptions, build
+from credpress.content.lock import Lock, award_key
+from credpress.pipeline import BuildOptions, build, check_content
 from credpress.vc import bitstring as status_list
 from credpress.vc import cryptosuites as sign
 from credpress.vc import keys
@@ -84,7 +85,7 @@ def site(tmp_path_factory) -> Site:
 @pytest.fixture(scope="module")
 def rich(site: Site) -> dict[str, Any]:
     """The built credential with the most fields (evidence, narrative, hashed email, expiry)."""
-    documents = [site.load(p) for p in site.credentials()]
+    documents = [site.load(p) for p in site.credentials() if p.stem not in REVOKED]
     return max(documents, key=lambda d: (len(leaves(d)), d["id"]))
 
 
@@ -114,21 +115,33 @@ def recipient_name(document: dict[str, Any]) -> str:
     return document["credentialSubject"]["identifier"][-1]["identityHash"]
 
 
-REVOKED_LEARNER = "Dmitri Volkov"  # the example content revokes his award
+def revoked_ids(content: Path) -> set[str]:
+    """Ids of the example's revoked credentials: awards with ``revoked:`` (Dmitri Volkov's)
+    and stacked credentials revoked by cascade (recorded in the lock)."""
+    model, _ = check_content(content)
+    lock = Lock.read(content)
+    ids = {lock.entries[award_key(a)]["id"] for a in model.awards if a.revoked}
+    return ids | {e["id"] for e in lock.entries.values() if e.get("revoked")}
+
+
+REVOKED = revoked_ids(EXAMPLE)
 
 
 def good_credential(site: Site) -> Path:
-    return next(p for p in site.credentials() if recipient_name(site.load(p)) != REVOKED_LEARNER)
+    return next(p for p in site.credentials() if p.stem not in REVOKED)
 
 
 def test_every_built_credential_verifies_but_the_revoked_one(site: Site):
     resolver = site.resolver()
     results = list(verify_targets(find_targets([str(site.out)]), resolver, NOW, workers=1))
+    # The example's one learner record (CLR 2.0) is verified with every credential in it.
+    records = [r for r in results if "/records/" in r.source]
+    assert len(records) == 1 and records[0].status == "verified" and len(records[0].embedded) == 4
+    results = [r for r in results if r not in records]
     assert len(results) == len(site.credentials()) > 20
     for result in results:
         assert [c.id for c in result.checks] == list(CHECK_IDS[:5])
-        name = recipient_name(json.loads(Path(result.source).read_text("utf-8")))
-        if name == REVOKED_LEARNER:
+        if Path(result.source).stem in REVOKED:
             assert result.status == "revoked" and failed_ids(result) == {"status"}
             assert re.fullmatch(
                 r"revoked: bit \d+ is set in the revocation list https://\S+/status/revocation-1\.json",
@@ -144,7 +157,8 @@ def test_every_built_credential_verifies_but_the_revoked_one(site: Site):
 def test_whole_site_walk_skips_non_credentials(site: Site):
     found = list(verify_targets(find_targets([str(site.out)]), site.resolver(), NOW, workers=1))
     sources = {Path(r.source).parent.name for r in found}
-    assert sources == {"credentials"}  # did.json, achievements and profiles are not credentials
+    # did.json, achievements and profiles are not credentials; learner records (CLR 2.0) are
+    assert sources == {"credentials", "records"}
 
 
 def test_parallel_run_matches_sequential(site: Site):
@@ -159,11 +173,7 @@ def test_workers_reuse_the_documents_fetched_before_forking(site: Site, tmp_path
     # first credential; then they disappear. The forked workers must not need them again.
     shutil.copytree(site.out / "issuers", tmp_path / "issuers")
     resolver = site.resolver((BASE + "issuers/", tmp_path / "issuers"))
-    good = [
-        t
-        for t in find_targets([str(site.out / "credentials")])
-        if recipient_name(json.loads(t.path.read_text("utf-8"))) != REVOKED_LEARNER
-    ]
+    good = [t for t in find_targets([str(site.out / "credentials")]) if t.path.stem not in REVOKED]
     results = verify_targets(good * 20, resolver, NOW, workers=2)
     assert next(results).status == "verified"
     shutil.rmtree(tmp_path / "issuers")
@@ -1010,7 +1020,7 @@ def test_tls_is_verified_against_the_host_name_not_the_address(monkeypatch):
 def test_deep_json_in_a_folder_fails_alone(site: Site, tmp_path: Path):
     folder = tmp_path / "mixed"
     folder.mkdir()
-    good = [p for p in site.credentials() if recipient_name(site.load(p)) != REVOKED_LEARNER][:2]
+    good = [p for p in site.credentials() if p.stem not in REVOKED][:2]
     for path in good:
         shutil.copy(path, folder / path.name)
     (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
@@ -1116,14 +1126,20 @@ def site_args(site: Site) -> list[str]:
 
 def test_cli_verifies_the_site(site: Site):
     result = run(str(site.out), *site_args(site))
-    assert result.exit_code == 1, result.output  # one award of the example is revoked
-    count = len(site.credentials())
-    assert result.stdout.count(": VERIFIED\n") == count - 1 and result.stdout.count(": REVOKED\n") == 1
+    assert result.exit_code == 1, result.output  # some credentials of the example are revoked
+    count = len(site.credentials()) + 1  # and the example's learner record, with its 4 credentials
+    revoked = len(REVOKED)  # a hand revocation, and a component with its stack revoked by cascade
+    top = "\n".join(line for line in result.stdout.splitlines() if not line.startswith(" ")) + "\n"
+    assert top.count(": VERIFIED\n") == count - revoked and top.count(": REVOKED\n") == revoked == 3
+    assert (
+        result.stdout.count("verifiableCredential[") == 4
+        and "  ✓ embedded: 4 embedded credentials: 4 verified\n" in result.stdout
+    )
     assert f"  ✓ proof: eddsa-rdfc-2022 and eddsa-jcs-2022 signatures valid ({VM})\n" in result.stdout
     assert f"  ✓ issuer-key: {VM} is an assertionMethod key of the issuer {DID}\n" in result.stdout
     assert "  ✗ status: revoked: bit " in result.stdout
-    assert result.stdout.endswith(f"{count} credentials: {count - 1} verified, 1 revoked\n")
-    verified = [str(p) for p in site.credentials() if recipient_name(site.load(p)) != REVOKED_LEARNER]
+    assert result.stdout.endswith(f"{count} credentials: {count - revoked} verified, {revoked} revoked\n")
+    verified = [str(p) for p in site.credentials() if p.stem not in REVOKED]
     assert run(*verified, *site_args(site)).exit_code == 0
 
 

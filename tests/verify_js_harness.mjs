@@ -6,7 +6,8 @@
 // request: {verifyJs: path, maps: [[urlPrefix, folder]], now: ISO date-time,
 //           siteIssuers: [{did, name}] | null,
 //           cases: [{name, text} | {name, fileBase64}]}
-// results: [{name, state, headline, summary, issuer, checks: [{id, status, label, detail}]}]
+// results: [{name, state, headline, summary, issuer, checks: [{id, status, label, detail}],
+//            embedded: [{id, state, checks}] (a ClrCredential's credentials)}]
 //
 // Node 20 has what verify.js needs (WebCrypto with Ed25519, fetch, Blob,
 // DecompressionStream); fetch is replaced by a shim that serves URLs under the
@@ -52,6 +53,8 @@ for (const item of request.cases) {
     name: item.name, state: result.state, headline: result.headline, summary: result.summary, ms: result.ms,
     issuer: result.issuer ? { label: result.issuer.label, host: result.issuer.host, own: result.issuer.own } : null,
     checks: result.checks.map(({ id, status, label, detail }) => ({ id, status, label, detail })),
+    embedded: (result.embedded ?? []).map((r) => ({ id: r.credential?.id, state: r.state,
+      checks: r.checks.map(({ id, status, label }) => ({ id, status, label })) })),
   });
 }
 process.stdout.write(JSON.stringify({ results, fetched }));

@@ -88,6 +88,10 @@ def verify(
             click.echo(f"  issuer: {signer}" + (f"; the credential names it {name}" if name else ""))
             for check in result.checks:
                 click.echo(f"  {_MARK[check.result]} {check.id}: {check.message}")
+            for inner in result.embedded:  # a learner record's credentials (CLR 2.0), each on its own
+                click.echo(f"  {inner.source}: {inner.status.upper()}")
+                for check in inner.checks:
+                    click.echo(f"    {_MARK[check.result]} {check.id}: {check.message}")
     counts = summary(results)
     ok = bool(results) and counts["verified"] == counts["total"]
     if as_json:

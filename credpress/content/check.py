@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import Problem
-from . import rules, stacks
+from . import learners, rules, stacks
 from .checker import BAD, Checker
 from .fields import Invalid, kind, slug
 from .load import LineList, LoadedContent, SourceFile
@@ -202,7 +202,9 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
     if ("email_hash" in rec) != ("salt" in rec):
         checker.error(source.path, rec_line, prefix + "recipient.salt", "email_hash and salt go together")
         return None
-    recipient = Recipient(rec["name"], rec.get("email"), rec.get("email_hash"), rec.get("salt"), rec.get("did"))
+    recipient = Recipient(
+        rec["name"], rec.get("email"), rec.get("email_hash"), rec.get("salt"), rec.get("did"), rec.get("public_record")
+    )
     expires = data.get("expires")
     if expires is not None and expires <= data["awarded"].date():
         checker.error(source.path, item.lines["expires"], prefix + "expires", "must be after the award date")
@@ -304,4 +306,5 @@ def _awards(
                 continue
             seen[award.fingerprint] = award
             awards.append(award)
+    learners.check_public_record(checker, awards)
     return awards

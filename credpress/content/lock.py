@@ -53,6 +53,8 @@ T = TypeVar("T")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _SALT = re.compile(r"[0-9a-f]{16}")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+RECORD_PREFIX = "record-"  # a learner record's entry (credpress.content.learners)
+_RECORD_KEY = re.compile(RECORD_PREFIX + "[0-9a-f]{32}")
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,8 @@ def _malformed(entry: LockEntry) -> str | None:
     value, name = entry.value, f"entry {entry.key!r}"
     if not isinstance(value, dict):
         return f"{name} is not an object"
+    if name.startswith(f"entry '{RECORD_PREFIX}") and not _RECORD_KEY.fullmatch(entry.key):
+        return f"{name}: a learner record's key is {RECORD_PREFIX!r} followed by 32 lower-case hex digits"
     fields = ERASED_FIELDS if is_erased(value) else FIELDS
     for missing in (f for f in fields if f not in value):
         return f"{name} lacks {missing!r}"
@@ -313,8 +317,8 @@ class Lock:
         present = {award_key(a) for a in model.awards} | set(stacked)
         problems = []
         for key, entry in self.entries.items():
-            if key in present or is_erased(entry):
-                continue
+            if key in present or is_erased(entry) or key.startswith(RECORD_PREFIX):
+                continue  # a learner record's entry has rules of its own (content.learners)
             credential_id = entry["id"]
             url = f"{model.site.base_url}credentials/{credential_id}.json"
             if "stack" in entry:

@@ -135,6 +135,7 @@ class Recipient:
     email_hash: str | None = None
     salt: str | None = None
     did: str | None = None
+    public_record: bool | None = None  # opted in to a learner record (True), withdrew (False), unsaid (None)
 
     @property
     def identity(self) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 from .fields import (
     as_written,
     base_url,
+    boolean,
     choice,
     date_value,
     did,
@@ -111,6 +112,7 @@ RECIPIENT_SCHEMA: Schema = {
     "email_hash": Field(email_hash),
     "salt": Field(text(100)),
     "did": Field(did),
+    "public_record": Field(boolean),  # opt in to a learner record (CLR 2.0); false withdraws it
 }
 EVIDENCE_SCHEMA: Schema = {
     "name": Field(text(), required=True),

@@ -37,6 +37,8 @@ class CredentialRecord:
         """Whether the build issued this credential because its learner completed a stack."""
         return self.award.stacked
 
+    learner_page: str | None = None  # the page of its learner's record, if they opted in (public_record)
+
     @property
     def credential_id(self) -> str:
         """The UUID the lock file assigned."""

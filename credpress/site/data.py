@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content.model import Model
+from ..content.model import Achievement, Model
+from ..documents.learner import LearnerRecord
 from ..documents.record import CredentialRecord
 from .layout import Layout
 from .render import Renderer, environment
@@ -30,6 +31,7 @@ class SiteData:
     status_lists: dict[str, dict[str, Any]]  # issuer slug -> signed status list credential
     public_key: str  # the signing key's publicKeyMultibase
     templates: Path | None = None  # the provider's site_templates/ (overrides)
+    learner_records: tuple[LearnerRecord, ...] = ()  # opted-in learners' records (CLR 2.0), signed
     layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:
@@ -42,6 +44,20 @@ class SiteData:
         for record in self.records:
             found.setdefault(record.achievement.slug, []).append(record)
         return found
+
+    @cached_property
+    def stacks_by_part(self) -> dict[str, list[Achievement]]:
+        """Achievement slug -> the stacks that name it (Model.stacks_into for every slug, in one pass)."""
+        found: dict[str, list[Achievement]] = {}
+        for achievement in self.model.achievements.values():
+            for part in achievement.stack:
+                found.setdefault(part, []).append(achievement)
+        return found
+
+    @cached_property
+    def learner_records_by_page(self) -> dict[str, LearnerRecord]:
+        """Record page path -> the learner record (what a badge page's ``learner_page`` names)."""
+        return {record.page_path: record for record in self.learner_records}
 
     @cached_property
     def renderer(self) -> Renderer:

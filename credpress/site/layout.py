@@ -38,6 +38,16 @@ class Layout:
         return f"credentials/{credential_id}/"
 
     @staticmethod
+    def learner_record_json(record_id: str) -> str:
+        """An opted-in learner's signed ClrCredential (its ``id``); the id is a UUID, never the email."""
+        return f"records/{record_id}.json"
+
+    @staticmethod
+    def learner_record_page(record_id: str) -> str:
+        """An opted-in learner's record page."""
+        return f"records/{record_id}/"
+
+    @staticmethod
     def achievement_json(slug: str) -> str:
         """The achievement's JSON (its ``id``)."""
         return f"achievements/{slug}.json"

@@ -59,6 +59,24 @@ function claims(result) {
   return box;
 }
 
+/** A learner record's credentials (CLR 2.0), each with its own verdict, for the verify page. */
+function embeddedList(results) {
+  const box = el("div", "verification-embedded");
+  box.append(el("h3", "", "Credentials in this record"));
+  const list = el("ul", "checks");
+  for (const inner of results) {
+    const subject = Array.isArray(inner.credential?.credentialSubject)
+      ? inner.credential.credentialSubject[0] : inner.credential?.credentialSubject;
+    const name = subject?.achievement?.name ?? inner.credential?.name ?? inner.credential?.id;
+    const item = checkItem({ id: "embedded", status: inner.state, label: `${inner.headline}: ${name ?? "a credential"}`,
+      detail: inner.summary });
+    item.dataset.embeddedId = typeof inner.credential?.id === "string" ? inner.credential.id : "";
+    list.append(item);
+  }
+  box.append(list);
+  return box;
+}
+
 /** Render *result* into the #verification section and set data-verification. */
 function show(section, result, { withClaims = false } = {}) {
   section.dataset.verification = result.state;
@@ -84,9 +102,22 @@ function show(section, result, { withClaims = false } = {}) {
   if (withClaims && result.credential && typeof result.credential === "object" && !Array.isArray(result.credential)) {
     box.append(claims(result));
   }
+  if (withClaims && result.embedded?.length) box.append(embeddedList(result.embedded));
   const old = section.querySelector(".verification-result");
   if (old) old.replaceWith(box);
   else section.querySelector("h2").after(box);
+}
+
+/** A learner record page: each credential listed gets its own verdict (CLR 2.0 embedded credentials). */
+function showEmbedded(result) {
+  const byId = new Map((result.embedded ?? []).map((r) => [r.credential?.id, r]));
+  for (const item of document.querySelectorAll("[data-embedded-id]")) {
+    const inner = byId.get(item.dataset.embeddedId);
+    const state = inner ? inner.state : "failed";
+    item.dataset.verification = state;
+    const words = inner ? inner.headline : "Not found in the signed record";
+    item.querySelector(".record-check")?.replaceChildren(`${MARKS[state] ?? "?"} ${words}`);
+  }
 }
 
 const section = document.getElementById("verification");
@@ -117,7 +148,10 @@ if (section && data.credentialUrl) {
   const own = verifyCredentialUrl(new URL(data.credentialUrl, location.href).href, options);
   const components = [...document.querySelectorAll("[data-component-url]")];
   if (!components.length) {
-    own.then((result) => show(section, result));
+    own.then((result) => {
+      show(section, result);
+      if (data.record) showEmbedded(result);
+    });
   } else {
     // A stacked credential: each component listed in its evidence gets its own check,
     // and the stack's verdict fails if any of them is revoked or invalid.

@@ -632,7 +632,9 @@ async function runChecks(credential, ctx) {
     }
   } catch (error) {
     checks.push(fromFailure("signature", error));
-    return checks; // nothing else means anything without a good signature
+    // Nothing else means anything without a good signature; a record's credentials
+    // still get their own verdicts, so the one that was changed is named.
+    return withEmbedded(checks, credential, ctx);
   }
 
   // The page shows what was signed (badge page only: it passes what it displays).
@@ -661,7 +663,54 @@ async function runChecks(credential, ctx) {
   } catch (error) {
     checks.push(fromFailure("validity", error));
   }
+  return withEmbedded(checks, credential, ctx);
+}
+
+async function withEmbedded(checks, credential, ctx) {
+  if (!ctx.inside && asArray(credential.type).includes("ClrCredential")) {
+    ctx.embedded = await verifyEmbedded(credential, ctx);
+    checks.push(embeddedCheck(ctx.embedded));
+  }
   return checks;
+}
+
+// --- Learner records (CLR 2.0 ClrCredential) -------------------------------------------
+
+const MAX_EMBEDDED = 1000;
+
+/** Each credential a ClrCredential embeds (ClrSubject.verifiableCredential), verified on its
+ * own with its own proof, key, status and dates, as credpress verify does. The record's own
+ * signature covers the embedding; this says which credential inside is genuine. */
+async function verifyEmbedded(record, ctx) {
+  const subject = Array.isArray(record.credentialSubject) ? record.credentialSubject[0] : record.credentialSubject;
+  const found = asArray(subject?.verifiableCredential).slice(0, MAX_EMBEDDED);
+  // A page about a record expects its credentials from the record's issuer; nothing else.
+  const expect = ctx.options.expect?.issuer !== undefined ? { issuer: ctx.options.expect.issuer } : undefined;
+  const options = { ...ctx.options, expect };
+  const results = [];
+  for (const credential of found) {
+    const started = performance.now();
+    const inner = { options, cache: ctx.cache, inside: true };
+    let checks;
+    try {
+      checks = await runChecks(credential, inner);
+    } catch (error) {
+      checks = [fromFailure("error", error)];
+    }
+    results.push(finish(checks, credential, started, options, inner.issuer ?? null));
+  }
+  return results;
+}
+
+function embeddedCheck(results) {
+  const counts = {};
+  for (const r of results) counts[r.state] = (counts[r.state] ?? 0) + 1;
+  const words = Object.entries(counts).map(([state, n]) => `${n} ${state}`).join(", ");
+  const label = `${results.length} credential${results.length === 1 ? "" : "s"} inside: ${words || "none"}`;
+  const bad = !results.length || results.some((r) => r.state === "failed" || r.state === "foreign");
+  return bad
+    ? notOk("embedded", label, "Each credential in this record was checked on its own; the ones marked ✕ are not genuine.")
+    : ok("embedded", label, "Each credential in this record was checked on its own, with its own signature and status.");
 }
 
 // Which state wins when several checks did not pass.
@@ -725,7 +774,9 @@ export async function verifyCredentialText(text, options = {}, started = perform
   } catch (error) {
     checks = [fromFailure("error", error)];
   }
-  return finish(checks, credential, started, options, ctx.issuer ?? null);
+  const result = finish(checks, credential, started, options, ctx.issuer ?? null);
+  if (ctx.embedded) result.embedded = ctx.embedded;
+  return result;
 }
 
 /** Fetch the credential at *url* and verify those very bytes. A badge page URL

@@ -17,6 +17,7 @@ from ..errors import JsonLdError
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CLR_V2 = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json"
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 

@@ -14,6 +14,8 @@ raises: each check reports passed, failed or skipped with a reason.
 ``validity``   ``validFrom`` <= now < ``validUntil`` (legacy ``issuanceDate`` /
                ``expirationDate`` are read too, VC DM 2.0 §4.9)
 ``recipient``  only with a recipient email: it matches an emailAddress identifier (OB 3.0 §9.3)
+``embedded``   only for a CLR 2.0 ClrCredential: every credential it embeds verifies on its own
+               (:mod:`credpress.verify.embedded`); revoked or expired ones are counted, not failed
 =============  ==========================================================================
 
 A credential is ``verified`` when no check failed, ``revoked`` when only its status
@@ -31,13 +33,15 @@ from functools import partial
 from typing import Any
 
 from ..vc import bitstring as status_list
-from ..vc import cryptosuites, datamodel
+from ..vc import clr, cryptosuites, datamodel
 from ..vc.contexts import is_known_context
 from ..vc.recipient import email_identity, normalise_email
+from . import embedded as embedding
 from .fetch import FetchError, Resolver
 from .methods import ResolvedMethod, resolve_method, verified_issuer
 
 CHECK_IDS = ("datamodel", "proof", "issuer-key", "status", "validity", "recipient")
+RECORD_CHECK_ID = "embedded"  # only for a learner record (CLR 2.0 ClrCredential), after the others
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 # Failure codes that mean "authentic, but no longer (or not yet) valid".
 REVOKED_CODES = ("revoked", "suspended")
@@ -86,6 +90,7 @@ class VerificationResult:
     checks: tuple[Check, ...] = field(default_factory=tuple)
     issuer_name: str | None = None  # what the credential calls its issuer: a claim, never checked
     issuer_domain: str | None = None  # who signed (verified_issuer), once proof and issuer-key passed
+    embedded: tuple[VerificationResult, ...] = ()  # a ClrCredential's credentials, each verified
 
     @property
     def status(self) -> str:
@@ -109,7 +114,7 @@ class VerificationResult:
             "issuer_name": self.issuer_name,
             "issuer_domain": self.issuer_domain,
             "checks": [c.to_json() for c in self.checks],
-        }
+        } | ({"embedded": [r.to_json() for r in self.embedded]} if self.embedded else {})
 
 
 def verify_credential(
@@ -132,11 +137,23 @@ def verify_credential(
     ]
     if recipient is not None:
         checks.append(_guard("recipient", lambda: _recipient(doc, recipient)))
+    inner: tuple[VerificationResult, ...] = ()
+    if clr.is_clr(doc):  # a learner record: every credential it embeds, on its own
+        inner = embedding.verify_embedded(
+            doc, source, lambda vc, where: verify_credential(vc, resolver, now, None, where)
+        )
+        checks.append(_guard(RECORD_CHECK_ID, lambda: _embedded(inner)))
     credential_id = doc.get("id") if isinstance(doc.get("id"), str) else None
     profile = doc.get("issuer")
     name = profile.get("name") if isinstance(profile, dict) and isinstance(profile.get("name"), str) else None
     signed = not any(c.failed for c in checks if c.id in ("proof", "issuer-key"))
-    return VerificationResult(source, credential_id, tuple(checks), name, verified_issuer(issuer) if signed else None)
+    domain = verified_issuer(issuer) if signed else None
+    return VerificationResult(source, credential_id, tuple(checks), name, domain, inner)
+
+
+def _embedded(results: tuple[VerificationResult, ...]) -> Check:
+    genuine, message, lines = embedding.summary(results)
+    return _passed("embedded", message) if genuine else _failed("embedded", message, details=lines)
 
 
 def _guard(check_id: str, run: Callable[[], Check]) -> Check:
@@ -176,11 +193,14 @@ def _datamodel(document: Any) -> Check:
     # Digital Bazaar's vc.issue() use an object. The proof check checks the proofs.
     if isinstance(document.get("proof"), dict):
         document = {**document, "proof": [document["proof"]]}
-    errors += datamodel.check_credential(document)
+    is_record = clr.is_clr(document)
+    errors += clr.check_clr(document) if is_record else datamodel.check_credential(document)
     if errors:
         first = errors[0] if len(errors[0]) <= 200 else errors[0][:200] + "…"  # the rest is in details
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         return _failed("datamodel", first + more, details=errors)
+    if is_record:
+        return _passed("datamodel", "valid ClrCredential (CLR 2.0 JSON Schema and data model rules)")
     return _passed("datamodel", "valid OpenBadgeCredential (OB 3.0 JSON Schemas and data model rules)")
 
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Verify credpress credentials with Digital Bazaar's libraries, offline:
+// Verify credpress credentials (and learner records, CLR 2.0) with Digital
+// Bazaar's libraries, offline:
 //   node verify-db.mjs --site DIR --base-url URL [--contexts DIR]
 //                      [--expect-fail] [FILE.json ...]
 // Libraries: @digitalbazaar/vc (verifyCredential), data-integrity
@@ -21,7 +22,33 @@ const documentLoader = makeDocumentLoader(web);
 // verificationMethod through the document loader
 const suite = new DataIntegrityProof({cryptosuite: eddsaRdfc2022});
 
-await runAll(options, verifyOne);
+await runAll(options, verifyWithEmbedded);
+
+// A CLR 2.0 ClrCredential (a learner record) embeds complete credentials in
+// credentialSubject.verifiableCredential: verify the record's own proof, then
+// each embedded credential separately, with its own proofs and status.
+// {"embedded": [{"id", "verified", "error"?}]}; verified only if all are.
+async function verifyWithEmbedded(credential) {
+  const out = await verifyOne(credential);
+  if(![].concat(credential.type ?? []).includes('ClrCredential')) {
+    return out;
+  }
+  const inner = [].concat(credential.credentialSubject?.verifiableCredential ?? []);
+  out.outer = out.verified;
+  out.embedded = [];
+  for(const embedded of inner) {
+    let result;
+    try {
+      result = await verifyOne(embedded);
+    } catch(e) {
+      result = {verified: false, error: errorText(e)};
+    }
+    out.embedded.push({id: embedded.id, ...result});
+  }
+  out.verified = out.outer && inner.length > 0 &&
+    out.embedded.every(r => r.verified);
+  return out;
+}
 
 async function verifyOne(credential) {
   const hasBitstringStatus = statusEntries(credential).some(

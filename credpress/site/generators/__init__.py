@@ -20,6 +20,7 @@ from . import (
     identity,
     images,
     issuer_pages,
+    learner_records,
     pathways,
     previews,
     status_lists,
@@ -36,6 +37,7 @@ GENERATORS: tuple[Generator, ...] = (
     achievements.generate,  # achievement JSON and pages
     pathways.generate,  # each stack's pathway diagram (SVG)
     credentials.generate,  # signed credential JSON and badge pages
+    learner_records.generate,  # opted-in learners' ClrCredentials (CLR 2.0) and record pages
     home.generate,
     verify_page.generate,
     images.generate,  # badge art and logos from content/

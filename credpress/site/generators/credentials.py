@@ -8,6 +8,7 @@ from ... import workers
 from ...documents.record import CredentialRecord
 from ...output.writer import json_bytes
 from ..data import SiteData
+from ..record_views import badge_learner_view
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
@@ -33,6 +34,7 @@ def credential_files(site: SiteData, record: CredentialRecord) -> list[tuple[str
         document_json=data.decode("utf-8"),
         achievement=views.achievement(achievement, page),
         issuer=views.issuer(issuer.slug, page),
+        learner=badge_learner_view(site, record),  # None unless the learner opted in (public_record)
         title=f"{award.recipient.name}: {achievement.name}",
         og=site.previews.credential_og(record),
     )
