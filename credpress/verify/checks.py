@@ -16,8 +16,11 @@ raises: each check reports passed, failed or skipped with a reason.
 ``recipient``  only with a recipient email: it matches an emailAddress identifier (OB 3.0 §9.3)
 =============  ==========================================================================
 
-A credential is ``verified`` when no check failed, ``revoked`` when only its status
-bit is set, ``expired`` when only its validity period is over, else ``failed``.
+A credential is ``verified`` (genuine) when no check failed. Otherwise, the first
+that applies: ``failed`` when any check failed for another reason than the four
+below (forged, tampered, unknown key, unreadable); ``not-recipient`` when the
+recipient check failed (a genuine credential of another learner); ``revoked``
+when its status bit is set; ``expired`` when its validity period is over.
 Running many credentials (folders, processes) is in :mod:`credpress.verify.run`.
 """
 
@@ -34,6 +37,7 @@ from ..vc import bitstring as status_list
 from ..vc import cryptosuites, datamodel
 from ..vc.contexts import is_known_context
 from ..vc.recipient import email_identity, normalise_email
+from .claims import achievement_of, learner_of
 from .fetch import FetchError, Resolver
 from .methods import ResolvedMethod, resolve_method, verified_issuer
 
@@ -42,6 +46,10 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 # Failure codes that mean "authentic, but no longer (or not yet) valid".
 REVOKED_CODES = ("revoked", "suspended")
 EXPIRED_CODE = "expired"
+# The recipient check's failure: genuine (perhaps), but issued to someone else (OB 3.0 §9.3).
+NOT_RECIPIENT_CODE = "not-recipient"
+# Every status a result can have, the worst first (see the module docstring).
+STATUSES = ("failed", NOT_RECIPIENT_CODE, "revoked", "expired", "verified")
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,7 @@ class Check:
     id: str
     result: str
     message: str
-    code: str = ""  # for a failure that is not "broken": revoked, suspended, expired
+    code: str = ""  # for a failure that is not "broken": revoked, suspended, expired, not-recipient
     details: tuple[str, ...] = ()
 
     @property
@@ -86,13 +94,20 @@ class VerificationResult:
     checks: tuple[Check, ...] = field(default_factory=tuple)
     issuer_name: str | None = None  # what the credential calls its issuer: a claim, never checked
     issuer_domain: str | None = None  # who signed (verified_issuer), once proof and issuer-key passed
+    learner: str | None = None  # the signed name IdentityObject (OB 3.0 App. B, #identityobject)
+    learner_identity: str | None = None  # without a name, what identifies the learner ("a hashed email")
+    achievement: str | None = None  # credentialSubject.achievement.name
+    found_in: str | None = None  # "a baked PNG", "a baked SVG", "the badge page <url>": where it was found
+    hint: str | None = None  # advice when the failure is ours to explain (e.g. a local build without --map)
 
     @property
     def status(self) -> str:
-        """verified, revoked, expired or failed (see the module docstring)."""
+        """verified, failed, not-recipient, revoked or expired (see the module docstring)."""
         failures = [c for c in self.checks if c.failed]
-        if any(c.code not in (*REVOKED_CODES, EXPIRED_CODE) for c in failures):
+        if any(c.code not in (*REVOKED_CODES, EXPIRED_CODE, NOT_RECIPIENT_CODE) for c in failures):
             return "failed"
+        if any(c.code == NOT_RECIPIENT_CODE for c in failures):
+            return NOT_RECIPIENT_CODE
         if any(c.code in REVOKED_CODES for c in failures):
             return "revoked"
         return "expired" if failures else "verified"
@@ -102,14 +117,22 @@ class VerificationResult:
         return next((c for c in self.checks if c.id == check_id), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The result as JSON (``credpress verify --json``); names are what the credential says."""
+        out = {
             "source": self.source,
             "id": self.credential_id,
             "status": self.status,
+            "learner": self.learner,
+            "learner_identity": self.learner_identity,
+            "achievement": self.achievement,
             "issuer_name": self.issuer_name,
             "issuer_domain": self.issuer_domain,
             "checks": [c.to_json() for c in self.checks],
         }
+        for name in ("found_in", "hint"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        return out
 
 
 def verify_credential(
@@ -136,7 +159,17 @@ def verify_credential(
     profile = doc.get("issuer")
     name = profile.get("name") if isinstance(profile, dict) and isinstance(profile.get("name"), str) else None
     signed = not any(c.failed for c in checks if c.id in ("proof", "issuer-key"))
-    return VerificationResult(source, credential_id, tuple(checks), name, verified_issuer(issuer) if signed else None)
+    learner, identity = learner_of(doc)
+    return VerificationResult(
+        source,
+        credential_id,
+        tuple(checks),
+        name,
+        verified_issuer(issuer) if signed else None,
+        learner,
+        identity,
+        achievement_of(doc),
+    )
 
 
 def _guard(check_id: str, run: Callable[[], Check]) -> Check:
@@ -389,7 +422,7 @@ def _recipient(doc: dict[str, Any], email: str) -> Check:
         identifiers += found if isinstance(found, list) else [] if found is None else [found]
     emails = [i for i in identifiers if isinstance(i, dict) and i.get("identityType") == "emailAddress"]
     if not emails:
-        return _failed("recipient", "the credential has no emailAddress identifier")
+        return _failed("recipient", "the credential has no emailAddress identifier", code=NOT_RECIPIENT_CODE)
     for identity in emails:
         value = identity.get("identityHash")
         if not isinstance(value, str):
@@ -402,4 +435,6 @@ def _recipient(doc: dict[str, Any], email: str) -> Check:
                 return _passed("recipient", f"{wanted} matches the hashed emailAddress identifier")
         elif value.strip().lower() == wanted:
             return _passed("recipient", f"{wanted} matches the emailAddress identifier")
-    return _failed("recipient", f"{wanted} does not match the credential's emailAddress identifier")
+    return _failed(
+        "recipient", f"{wanted} does not match the credential's emailAddress identifier", code=NOT_RECIPIENT_CODE
+    )
