@@ -36,8 +36,7 @@ from typing import Any
 from ..vc import bitstring as status_list
 from ..vc import cryptosuites, datamodel
 from ..vc.contexts import is_known_context
-from ..vc.recipient import email_identity, normalise_email
-from .claims import achievement_of, learner_of
+from .claims import achievement_of, learner_of, recipient_match
 from .fetch import FetchError, Resolver
 from .methods import ResolvedMethod, resolve_method, verified_issuer
 
@@ -413,28 +412,6 @@ def _validity(doc: dict[str, Any], now: datetime) -> Check:
 
 
 def _recipient(doc: dict[str, Any], email: str) -> Check:
-    """OB 3.0 §9.3 (IdentityHash), with our normalisation: trim, then lower-case."""
-    wanted = normalise_email(email)
-    subjects = doc.get("credentialSubject")
-    identifiers: list[Any] = []
-    for subject in subjects if isinstance(subjects, list) else [subjects]:
-        found = subject.get("identifier") if isinstance(subject, dict) else None
-        identifiers += found if isinstance(found, list) else [] if found is None else [found]
-    emails = [i for i in identifiers if isinstance(i, dict) and i.get("identityType") == "emailAddress"]
-    if not emails:
-        return _failed("recipient", "the credential has no emailAddress identifier", code=NOT_RECIPIENT_CODE)
-    for identity in emails:
-        value = identity.get("identityHash")
-        if not isinstance(value, str):
-            continue
-        if identity.get("hashed") is True:
-            salt = identity.get("salt")
-            salt = salt if isinstance(salt, str) else ""
-            expected = email_identity(wanted, salt)
-            if value.lower() == expected:
-                return _passed("recipient", f"{wanted} matches the hashed emailAddress identifier")
-        elif value.strip().lower() == wanted:
-            return _passed("recipient", f"{wanted} matches the emailAddress identifier")
-    return _failed(
-        "recipient", f"{wanted} does not match the credential's emailAddress identifier", code=NOT_RECIPIENT_CODE
-    )
+    """OB 3.0 §9.3 (IdentityHash): a mismatch is its own code, not a forgery."""
+    matched, message = recipient_match(doc, email)
+    return _passed("recipient", message) if matched else _failed("recipient", message, code=NOT_RECIPIENT_CODE)

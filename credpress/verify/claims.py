@@ -1,4 +1,4 @@
-"""What a credential says about its learner and achievement, for people to read.
+"""What a credential says about its learner and achievement, and whether an email is its learner's.
 
 These are claims: they mean something only once the credential is verified,
 and then they were signed by the issuer the verifier names.
@@ -7,6 +7,8 @@ and then they were signed by the issuer the verifier names.
 from __future__ import annotations
 
 from typing import Any
+
+from ..vc.recipient import email_identity, normalise_email
 
 
 def _subject(doc: dict[str, Any]) -> dict[str, Any]:
@@ -40,3 +42,31 @@ def achievement_of(doc: dict[str, Any]) -> str | None:
     achievement = _subject(doc).get("achievement")
     name = achievement.get("name") if isinstance(achievement, dict) else None
     return name if isinstance(name, str) else None
+
+
+def recipient_match(doc: dict[str, Any], email: str) -> tuple[bool, str]:
+    """Whether *email* is an emailAddress identifier of the credential, and the words saying so.
+
+    OB 3.0 §9.3 (IdentityHash), with our normalisation: trim, then lower-case.
+    """
+    wanted = normalise_email(email)
+    subjects = doc.get("credentialSubject")
+    identifiers: list[Any] = []
+    for subject in subjects if isinstance(subjects, list) else [subjects]:
+        found = subject.get("identifier") if isinstance(subject, dict) else None
+        identifiers += found if isinstance(found, list) else [] if found is None else [found]
+    emails = [i for i in identifiers if isinstance(i, dict) and i.get("identityType") == "emailAddress"]
+    if not emails:
+        return False, "the credential has no emailAddress identifier"
+    for identity in emails:
+        value = identity.get("identityHash")
+        if not isinstance(value, str):
+            continue
+        if identity.get("hashed") is True:
+            salt = identity.get("salt")
+            expected = email_identity(wanted, salt if isinstance(salt, str) else "")
+            if value.lower() == expected:
+                return True, f"{wanted} matches the hashed emailAddress identifier"
+        elif value.strip().lower() == wanted:
+            return True, f"{wanted} matches the emailAddress identifier"
+    return False, f"{wanted} does not match the credential's emailAddress identifier"
