@@ -36,10 +36,23 @@ def _now_option(ctx: click.Context, param: click.Parameter, value: str | None) -
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-_MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
+_HELP = """Verify credentials: files, folders of them (e.g. _site), https URLs of
+credentials or of badge pages, badge page folders, and baked PNG or SVG badges.
+
+For each credential it says who was awarded what by whom (the issuer's name and
+the domain that signed), then one line per check; a summary ends the report.
+
+\b
+Exit status:
+  0  every credential is genuine
+  1  something failed verification: forged, tampered, unknown key, unreadable,
+     not issued to --recipient, or no credential found
+  2  usage error
+  3  all genuine, but some are revoked or expired (1 wins when both)
+"""
 
 
-@click.command()
+@click.command(help=_HELP)
 @click.argument("targets", nargs=-1, required=True, metavar="TARGET...")
 @click.option(
     "--map",
@@ -52,6 +65,7 @@ _MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
 @click.option("--offline", is_flag=True, help="Fetch nothing that --map does not serve.")
 @click.option("--recipient", metavar="EMAIL", default=None, help="Also check the credential was issued to EMAIL.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document with every check.")
+@click.option("--summary", "summary_only", is_flag=True, help="Print only the summary (and any hint).")
 @click.option("--now", callback=_now_option, metavar="DATETIME", help="Check validity at this time (ISO 8601).")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, help="Worker processes (default: CPU count).")
 def verify(
@@ -60,17 +74,16 @@ def verify(
     offline: bool,
     recipient: str | None,
     as_json: bool,
+    summary_only: bool,
     now: datetime,
     workers: int | None,
 ) -> None:
-    """Verify credentials: files, folders of them (e.g. _site) or https URLs.
-
-    Exit status 0 when every credential is verified, 1 otherwise.
-    """
+    """Verify credentials (the help text is _HELP)."""
     import json as jsonlib
 
     from ..verify.fetch import Resolver
     from ..verify.run import TargetError, find_targets, summary, verify_targets
+    from ..verify.words import exit_status, result_lines, summary_line
 
     try:
         found = find_targets(targets)
@@ -80,31 +93,25 @@ def verify(
     results = []
     for result in verify_targets(found, resolver, now, recipient, workers):
         results.append(result)
-        if not as_json:
-            click.echo(f"{result.source}: {result.status.upper()}")
-            # Who signed (checked) beside the name the credential gives itself (a claim).
-            signer = f"{result.issuer_domain} (verified signer)" if result.issuer_domain else "signer not confirmed"
-            name = jsonlib.dumps(result.issuer_name, ensure_ascii=False) if result.issuer_name else None
-            click.echo(f"  issuer: {signer}" + (f"; the credential names it {name}" if name else ""))
-            for check in result.checks:
-                click.echo(f"  {_MARK[check.result]} {check.id}: {check.message}")
-            for inner in result.embedded:  # a learner record's credentials (CLR 2.0), each on its own
-                click.echo(f"  {inner.source}: {inner.status.upper()}")
-                for check in inner.checks:
-                    click.echo(f"    {_MARK[check.result]} {check.id}: {check.message}")
+        if not as_json and not summary_only:
+            click.echo("\n".join(result_lines(result, recipient)))
     counts = summary(results)
-    ok = bool(results) and counts["verified"] == counts["total"]
+    status = exit_status(counts)
+    hints = list(dict.fromkeys(r.hint for r in results if r.hint))
     if as_json:
         document = {
-            "verified": ok,
+            "verified": status == 0,
+            "exit_status": status,
             "now": now.isoformat(),
             "summary": counts,
-            "credentials": [r.to_json() for r in results],
+            **({} if summary_only else {"credentials": [r.to_json() for r in results]}),
         }
         click.echo(jsonlib.dumps(document, indent=2, ensure_ascii=False))
     elif results:
-        parts = ", ".join(f"{counts[k]} {k}" for k in ("verified", "failed", "revoked", "expired") if counts[k])
-        click.echo(f"{counts['total']} credential{'s' if counts['total'] != 1 else ''}: {parts}")
+        click.echo(summary_line(counts, recipient))
+        if summary_only:
+            for hint in hints:
+                click.echo(f"hint: {hint}")
     if not results:
         err("error: no credentials found in " + ", ".join(targets))
-    sys.exit(0 if ok else 1)
+    sys.exit(status)

@@ -77,6 +77,22 @@ function embeddedList(results) {
   return box;
 }
 
+/** "<Learner> was awarded <Achievement> by <Issuer name> (<verified domain>)": only for a
+ * verified credential of this site, whose names its own issuer's key signed. */
+function awarded(result) {
+  const { credential, issuer } = result;
+  if (result.state !== "verified" || !issuer?.own || !credential || typeof credential !== "object") return null;
+  const subject = Array.isArray(credential.credentialSubject) ? credential.credentialSubject[0] : credential.credentialSubject;
+  const achievement = subject?.achievement?.name;
+  if (typeof achievement !== "string" || !achievement) return null;
+  const name = recipientName(credential);
+  const ids = Array.isArray(subject?.identifier) ? subject.identifier : [subject?.identifier];
+  const learner = typeof name === "string" && name ? name
+    : ids.some((i) => i?.identityType === "emailAddress" && i?.hashed !== false)
+      ? "A learner identified by a hashed email" : "A learner";
+  return `${learner} was awarded ${achievement} by ${issuer.label}`;
+}
+
 /** Render *result* into the #verification section and set data-verification. */
 function show(section, result, { withClaims = false } = {}) {
   section.dataset.verification = result.state;
@@ -85,7 +101,9 @@ function show(section, result, { withClaims = false } = {}) {
   const headline = el("p", "verification-headline");
   const mark = el("span", "verification-mark", MARKS[result.state]);
   mark.setAttribute("aria-hidden", "true");
-  headline.append(mark, el("span", "", result.headline));
+  // On the verify page, a verified credential of this site says in words what it proves.
+  const words = withClaims ? awarded(result) : null;
+  headline.append(mark, el("span", "", words ? `${result.headline}: ${words}` : result.headline));
   box.append(headline, el("p", "verification-text", result.summary));
   if (result.checks.length) {
     const list = el("ul", "checks");

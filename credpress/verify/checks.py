@@ -18,8 +18,11 @@ raises: each check reports passed, failed or skipped with a reason.
                (:mod:`credpress.verify.embedded`); revoked or expired ones are counted, not failed
 =============  ==========================================================================
 
-A credential is ``verified`` when no check failed, ``revoked`` when only its status
-bit is set, ``expired`` when only its validity period is over, else ``failed``.
+A credential is ``verified`` (genuine) when no check failed. Otherwise, the first
+that applies: ``failed`` when any check failed for another reason than the four
+below (forged, tampered, unknown key, unreadable); ``not-recipient`` when the
+recipient check failed (a genuine credential of another learner); ``revoked``
+when its status bit is set; ``expired`` when its validity period is over.
 Running many credentials (folders, processes) is in :mod:`credpress.verify.run`.
 """
 
@@ -35,8 +38,8 @@ from typing import Any
 from ..vc import bitstring as status_list
 from ..vc import clr, cryptosuites, datamodel
 from ..vc.contexts import is_known_context
-from ..vc.recipient import email_identity, normalise_email
 from . import embedded as embedding
+from .claims import achievement_of, learner_of, recipient_match
 from .fetch import FetchError, Resolver
 from .methods import ResolvedMethod, resolve_method, verified_issuer
 
@@ -46,6 +49,10 @@ PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 # Failure codes that mean "authentic, but no longer (or not yet) valid".
 REVOKED_CODES = ("revoked", "suspended")
 EXPIRED_CODE = "expired"
+# The recipient check's failure: genuine (perhaps), but issued to someone else (OB 3.0 §9.3).
+NOT_RECIPIENT_CODE = "not-recipient"
+# Every status a result can have, the worst first (see the module docstring).
+STATUSES = ("failed", NOT_RECIPIENT_CODE, "revoked", "expired", "verified")
 
 
 @dataclass(frozen=True)
@@ -55,7 +62,7 @@ class Check:
     id: str
     result: str
     message: str
-    code: str = ""  # for a failure that is not "broken": revoked, suspended, expired
+    code: str = ""  # for a failure that is not "broken": revoked, suspended, expired, not-recipient
     details: tuple[str, ...] = ()
 
     @property
@@ -91,13 +98,20 @@ class VerificationResult:
     issuer_name: str | None = None  # what the credential calls its issuer: a claim, never checked
     issuer_domain: str | None = None  # who signed (verified_issuer), once proof and issuer-key passed
     embedded: tuple[VerificationResult, ...] = ()  # a ClrCredential's credentials, each verified
+    learner: str | None = None  # the signed name IdentityObject (OB 3.0 App. B, #identityobject)
+    learner_identity: str | None = None  # without a name, what identifies the learner ("a hashed email")
+    achievement: str | None = None  # credentialSubject.achievement.name
+    found_in: str | None = None  # "a baked PNG", "a baked SVG", "the badge page <url>": where it was found
+    hint: str | None = None  # advice when the failure is ours to explain (e.g. a local build without --map)
 
     @property
     def status(self) -> str:
-        """verified, revoked, expired or failed (see the module docstring)."""
+        """verified, failed, not-recipient, revoked or expired (see the module docstring)."""
         failures = [c for c in self.checks if c.failed]
-        if any(c.code not in (*REVOKED_CODES, EXPIRED_CODE) for c in failures):
+        if any(c.code not in (*REVOKED_CODES, EXPIRED_CODE, NOT_RECIPIENT_CODE) for c in failures):
             return "failed"
+        if any(c.code == NOT_RECIPIENT_CODE for c in failures):
+            return NOT_RECIPIENT_CODE
         if any(c.code in REVOKED_CODES for c in failures):
             return "revoked"
         return "expired" if failures else "verified"
@@ -107,14 +121,24 @@ class VerificationResult:
         return next((c for c in self.checks if c.id == check_id), None)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The result as JSON (``credpress verify --json``); names are what the credential says."""
+        out = {
             "source": self.source,
             "id": self.credential_id,
             "status": self.status,
+            "learner": self.learner,
+            "learner_identity": self.learner_identity,
+            "achievement": self.achievement,
             "issuer_name": self.issuer_name,
             "issuer_domain": self.issuer_domain,
             "checks": [c.to_json() for c in self.checks],
-        } | ({"embedded": [r.to_json() for r in self.embedded]} if self.embedded else {})
+        }
+        if self.embedded:
+            out["embedded"] = [r.to_json() for r in self.embedded]
+        for name in ("found_in", "hint"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
+        return out
 
 
 def verify_credential(
@@ -148,7 +172,18 @@ def verify_credential(
     name = profile.get("name") if isinstance(profile, dict) and isinstance(profile.get("name"), str) else None
     signed = not any(c.failed for c in checks if c.id in ("proof", "issuer-key"))
     domain = verified_issuer(issuer) if signed else None
-    return VerificationResult(source, credential_id, tuple(checks), name, domain, inner)
+    learner, identity = learner_of(doc)
+    return VerificationResult(
+        source,
+        credential_id,
+        tuple(checks),
+        name,
+        domain,
+        embedded=inner,
+        learner=learner,
+        learner_identity=identity,
+        achievement=achievement_of(doc),
+    )
 
 
 def _embedded(results: tuple[VerificationResult, ...]) -> Check:
@@ -400,26 +435,6 @@ def _validity(doc: dict[str, Any], now: datetime) -> Check:
 
 
 def _recipient(doc: dict[str, Any], email: str) -> Check:
-    """OB 3.0 §9.3 (IdentityHash), with our normalisation: trim, then lower-case."""
-    wanted = normalise_email(email)
-    subjects = doc.get("credentialSubject")
-    identifiers: list[Any] = []
-    for subject in subjects if isinstance(subjects, list) else [subjects]:
-        found = subject.get("identifier") if isinstance(subject, dict) else None
-        identifiers += found if isinstance(found, list) else [] if found is None else [found]
-    emails = [i for i in identifiers if isinstance(i, dict) and i.get("identityType") == "emailAddress"]
-    if not emails:
-        return _failed("recipient", "the credential has no emailAddress identifier")
-    for identity in emails:
-        value = identity.get("identityHash")
-        if not isinstance(value, str):
-            continue
-        if identity.get("hashed") is True:
-            salt = identity.get("salt")
-            salt = salt if isinstance(salt, str) else ""
-            expected = email_identity(wanted, salt)
-            if value.lower() == expected:
-                return _passed("recipient", f"{wanted} matches the hashed emailAddress identifier")
-        elif value.strip().lower() == wanted:
-            return _passed("recipient", f"{wanted} matches the emailAddress identifier")
-    return _failed("recipient", f"{wanted} does not match the credential's emailAddress identifier")
+    """OB 3.0 §9.3 (IdentityHash): a mismatch is its own code, not a forgery."""
+    matched, message = recipient_match(doc, email)
+    return _passed("recipient", message) if matched else _failed("recipient", message, code=NOT_RECIPIENT_CODE)

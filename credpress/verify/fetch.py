@@ -333,27 +333,43 @@ class Resolver:
             self._memo[key] = compute()
         return self._memo[key]
 
+    def fetch_bytes(self, url: str) -> bytes:
+        """The bytes at *url* (not cached, fragment ignored): a badge page, a baked image.
+
+        The same rules as :meth:`fetch_json`, except that a mapped URL ending in
+        ``/`` reads that folder's ``index.html``, as a static host serves it.
+        """
+        url = url.split("#", 1)[0]
+        self.fetches += 1
+        return self._raw(url, index="index.html" if url.split("?", 1)[0].endswith("/") else "")
+
+    def is_mapped(self, url: str) -> bool:
+        """Whether *url* is under a ``--map`` prefix."""
+        return any(url.startswith(prefix) for prefix, _ in self.maps)
+
     def _load(self, url: str) -> Any:
         self.fetches += 1
-        mapped = self._mapped_file(url)
-        if mapped is not None:
-            data = self._read_file(mapped, url)
-        elif self.offline:
-            raise FetchError(f"offline: refusing to fetch {url} (not under any --map prefix)")
-        else:
-            problem = network_url_problem(url)
-            if problem:
-                raise FetchError(problem)
-            data = self._http_get(url, self.timeout, self.max_bytes)
+        data = self._raw(url)
         try:
             return load_json(data)
         except JsonDocumentError as exc:
             raise FetchError(f"{url} is not a JSON document we accept ({exc})") from None
 
-    def _mapped_file(self, url: str) -> Path | None:
+    def _raw(self, url: str, index: str = "") -> bytes:
+        mapped = self._mapped_file(url, index)
+        if mapped is not None:
+            return self._read_file(mapped, url)
+        if self.offline:
+            raise FetchError(f"offline: refusing to fetch {url} (not under any --map prefix)")
+        problem = network_url_problem(url)
+        if problem:
+            raise FetchError(problem)
+        return self._http_get(url, self.timeout, self.max_bytes)
+
+    def _mapped_file(self, url: str, index: str = "") -> Path | None:
         for prefix, folder in self.maps:
             if url.startswith(prefix):
-                rel = unquote(url[len(prefix) :].split("?", 1)[0])  # a static host ignores the query
+                rel = unquote(url[len(prefix) :].split("?", 1)[0]) + index  # a static host ignores the query
                 root = folder.resolve()
                 target = (root / rel).resolve()
                 # A static host serves exactly this file: no ../ escapes, no index guessing.
