@@ -367,8 +367,8 @@ def test_baked_png_and_svg_are_verified(example_site: Path, tmp_path: Path):
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (baked_png(b"{}", b"{}"), "the PNG holds 2 credentials"),
-        (baked_png(), "the PNG holds no credential"),
+        (baked_png(b"{}", b"{}"), "the PNG image holds 2 openbadgecredential chunks"),
+        (baked_png(), "the PNG image holds no credential"),
         (baked_png(b'{"@context": "https://w3id.org/openbadges/v2"}', keyword=b"openbadges"), "Open Badges 2.0"),
         (baked_png(b"eyJhbGciOi.x.y"), "VC-JWT"),
         (baked_png(b"{}", kind=b"tEXt"), "in a tEXt chunk"),
@@ -386,11 +386,11 @@ def test_baked_png_refusals(data: bytes, reason: str):
 @pytest.mark.parametrize(
     ("data", "reason"),
     [
-        (baked_svg("{}", "{}"), "the SVG holds 2 credentials"),
-        (baked_svg(), "the SVG holds no credential"),
+        (baked_svg("{}", "{}"), "the SVG image holds 2 <openbadges:credential> elements"),
+        (baked_svg(), "the SVG image holds no credential"),
         (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:o="http://openbadges.org"><o:assertion/></svg>', "2.0"),
-        (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>', "not XML we read"),
-        (b"<svg><unclosed></svg>", "not XML we read"),
+        (b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg>&a;</svg>', "cannot be read safely|not a well-formed SVG"),
+        (b"<svg><unclosed></svg>", "cannot be read safely|not a well-formed SVG"),
     ],
 )
 def test_baked_svg_refusals(data: bytes, reason: str):
@@ -403,7 +403,7 @@ def test_a_badge_with_two_credentials_is_refused_by_the_cli(example_site: Path, 
     (tmp_path / "two.png").write_bytes(baked_png(one, two))
     result = run(str(tmp_path / "two.png"), *mapped(example_site))
     assert result.exit_code == 1
-    assert "✗ load: cannot load the credential: the PNG holds 2 credentials" in result.stdout
+    assert "✗ load: cannot load the credential: the PNG image holds 2 openbadgecredential chunks" in result.stdout
 
 
 def test_resolver_reads_a_mapped_folder_index_only_for_pages(example_site: Path):

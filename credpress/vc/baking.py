@@ -166,3 +166,17 @@ def unbake_svg(svg: bytes) -> str:
         node.data for node in element.childNodes if node.nodeType in (node.TEXT_NODE, node.CDATA_SECTION_NODE)
     )
     return text.strip()
+
+
+OB2_SVG_NAMESPACE = "http://openbadges.org"
+
+
+def holds_open_badges_2(image: bytes) -> bool:
+    """Whether *image* carries an Open Badges 2.0 assertion (PNG ``openbadges`` text chunk,
+    SVG ``<openbadges:assertion>``), so a verifier can say so instead of "no credential"."""
+    try:
+        if image.startswith(PNG_SIGNATURE):
+            return any(_keyword(kind, data) == LEGACY_KEYWORD for kind, data, _, _ in _chunks(image))
+        return bool(_parse_svg(image)[0].getElementsByTagNameNS(OB2_SVG_NAMESPACE, "assertion"))
+    except BakingError:
+        return False
