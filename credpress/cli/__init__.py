@@ -12,6 +12,7 @@ import click
 from .build import build
 from .check import check
 from .erase import erase
+from .import_roster import import_roster
 from .keygen import keygen
 from .lock import lock
 from .lock_merge import lock_merge
@@ -25,7 +26,7 @@ def main() -> None:
     """Publish signed Open Badges 3.0 credentials as a static site."""
 
 
-for _command in (build, check, erase, keygen, lock, lock_merge, revoke, verify):
+for _command in (build, check, erase, import_roster, keygen, lock, lock_merge, revoke, verify):
     main.add_command(_command)
 
 

@@ -21,6 +21,7 @@ from .fields import (
     email,
     email_hash,
     language,
+    learner_key,
     markdown,
     moment,
     multikey,
@@ -103,6 +104,7 @@ RECIPIENT_SCHEMA: Schema = {
     "email_hash": Field(email_hash),
     "salt": Field(text(100)),
     "did": Field(did),
+    "learner": Field(learner_key),
 }
 EVIDENCE_SCHEMA: Schema = {
     "name": Field(text(), required=True),
