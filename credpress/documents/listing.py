@@ -76,7 +76,15 @@ def list_awards(
             state = VALID
         url = layout.url(layout.credential_page(credential_id)) if entry else ""
         listed.append(
-            Listed(award.recipient.name, award.achievement, award.awarded.date().isoformat(), state, url, credential_id)
+            Listed(
+                award.recipient.name,
+                award.achievement,
+                award.awarded.date().isoformat(),
+                state,
+                url,
+                credential_id,
+                award.recipient.email or "",
+            )
         )
     return listed
 
