@@ -13,6 +13,7 @@ from .build import build
 from .check import check
 from .erase import erase
 from .import_roster import import_roster
+from .init import init
 from .keygen import keygen
 from .list_awards import list_awards
 from .lock import lock
@@ -27,7 +28,7 @@ def main() -> None:
     """Publish signed Open Badges 3.0 credentials as a static site."""
 
 
-for _command in (build, check, erase, import_roster, keygen, list_awards, lock, lock_merge, revoke, verify):
+for _command in (build, check, erase, import_roster, init, keygen, list_awards, lock, lock_merge, revoke, verify):
     main.add_command(_command)
 
 
