@@ -19,6 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from ..errors import ContentError, OutputError, Problem
+from ..output.buildlock import BuildLock
 from ..output.writer import atomic_write
 from ..vc.recipient import email_identity, learner_key
 from .check import build_model
@@ -58,7 +59,15 @@ class ImportResult:
 
 
 def import_roster(options: ImportOptions) -> ImportResult:
-    """Check the roster and the content, then append the new awards to one awards file."""
+    """Check the roster and the content, then append the new awards to one awards file.
+
+    Holds the repository's build lock, like every command that edits the content.
+    """
+    with BuildLock(Path(options.content).absolute().parent, "import"):
+        return _import(options)
+
+
+def _import(options: ImportOptions) -> ImportResult:
     content = Path(options.content)
     model = _model(content)
     display_roster = str(options.roster)
