@@ -71,19 +71,14 @@ def _import(options: ImportOptions) -> ImportResult:
     content = Path(options.content)
     model = _model(content)
     display_roster = str(options.roster)
-    rows, warnings = read_roster(options.roster, display_roster)
-    problems = _achievement_problem(model, options.achievement)
+    rows, problems, warnings = read_roster(options.roster, display_roster, options.awarded is not None)
+    problems += _achievement_problem(model, options.achievement)
     if options.awarded is not None:
         try:
             moment(options.awarded)
         except Invalid as exc:
             problems.append(Problem("--awarded", None, "", str(exc)))
     target, display = _target(content, options)
-    problems += [
-        Problem(display_roster, row.row, "awarded", "missing: add an awarded column or give --awarded")
-        for row in rows
-        if row.awarded is None and options.awarded is None
-    ]
     new_rows, skipped = _new_rows(model, options, rows, display_roster, problems)
     if problems:
         raise ContentError(problems, warnings)

@@ -99,10 +99,13 @@ def read_text(path: Path, display: str) -> str:
         ) from None
 
 
-def read_roster(path: Path, display: str | None = None) -> tuple[list[RosterRow], list[Problem]]:
-    """Every row of the roster at *path*, checked, and warnings (columns it ignores).
+def read_roster(
+    path: Path, display: str | None = None, default_awarded: bool = False
+) -> tuple[list[RosterRow], list[Problem], list[Problem]]:
+    """The good rows of the roster at *path*, the problems of the others (every one), and
+    warnings (columns it ignores). ContentError only when the file cannot be read at all.
 
-    Raises ContentError naming every bad row, all at once.
+    A row without an ``awarded`` date is an error unless *default_awarded* (``--awarded``).
     """
     display = display or str(path)
     content = read_text(Path(path), display)
@@ -120,14 +123,12 @@ def read_roster(path: Path, display: str | None = None) -> tuple[list[RosterRow]
             if any(cell.strip() for cell in cells[len(header) :]):
                 problems.append(Problem(display, number, "", f"more fields than the header's {len(header)} columns"))
                 continue
-            row = _row(number, cells, columns, display, problems)
+            row = _row(number, cells, columns, display, problems, default_awarded)
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:
         problems.append(Problem(display, reader.line_num, "", f"not readable as CSV: {exc}"))
-    if problems:
-        raise ContentError(problems, warnings)
-    return rows, warnings
+    return rows, problems, warnings
 
 
 def _columns(header: list[str], display: str, problems: list[Problem], warnings: list[Problem]) -> dict[str, int]:
@@ -152,7 +153,7 @@ def _columns(header: list[str], display: str, problems: list[Problem], warnings:
 
 
 def _row(
-    number: int, cells: list[str], columns: dict[str, int], display: str, problems: list[Problem]
+    number: int, cells: list[str], columns: dict[str, int], display: str, problems: list[Problem], default_awarded: bool
 ) -> RosterRow | None:
     if not any(cell.strip() for cell in cells):
         return None  # an empty row, as spreadsheets export below the data
@@ -171,6 +172,8 @@ def _row(
             values["awarded_text"] = raw
     if "name" in columns and "name" not in values and not any(p.field == "name" for p in problems[before:]):
         problems.append(Problem(display, number, "name", "missing"))
+    if not default_awarded and "awarded" not in values and not any(p.field == "awarded" for p in problems[before:]):
+        problems.append(Problem(display, number, "awarded", "missing: add an awarded column or give --awarded"))
     identified = "email" in columns or "did" in columns
     if identified and "email" not in values and "did" not in values and len(problems) == before:
         problems.append(Problem(display, number, "email", "missing (give an email address or a did)"))
