@@ -23,7 +23,10 @@ from .report import err, exit_on_errors
 def import_roster(
     roster: Path, achievement: str, awarded: str | None, content: Path, out: str | None, keep_emails: bool
 ) -> None:
-    """Import a roster (CSV: name, email; optional awarded, evidence_url, narrative, did) as awards."""
+    """Import a roster (CSV) as awards of one achievement.
+
+    Columns: name, email; optional awarded, evidence_url, narrative, did.
+    """
     from ..content.award_import import ImportOptions, import_roster
 
     options = ImportOptions(roster, achievement, content, awarded, out, keep_emails)

@@ -29,7 +29,10 @@ from .report import err, exit_on_errors
     help="Signing key file (else $CREDPRESS_SIGNING_KEY, else the development key).",
 )
 def serve(port: int, content: Path, out: Path, key_path: Path | None) -> None:
-    """Preview the site on 127.0.0.1, rebuilt whenever content/ or site_templates/ change."""
+    """Preview the site on 127.0.0.1, rebuilt on every change.
+
+    Watches the content folder and site_templates/.
+    """
     import threading
 
     from ..pipeline import BuildOptions
