@@ -21,26 +21,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-DEFAULT_PORTS = {"http": 80, "https": 443}
+# The comparison is credpress's own (`credpress check --pages-url`), so it lives in one place.
+from credpress.site.pages_url import normalised, same_site
 
-
-def normalised(url: str) -> tuple[str, str, str]:
-    """(scheme, host[:port], path without trailing slashes) of *url*."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    try:
-        port = parts.port
-    except ValueError:  # not a number: keep it, so it cannot match a real URL
-        host = parts.netloc.lower()
-    else:
-        if port is not None and port != DEFAULT_PORTS.get(scheme):
-            host = f"{host}:{port}"
-    return scheme, host, parts.path.rstrip("/")
-
-
-def same_site(site_base_url: str, pages_base_url: str) -> bool:
-    return normalised(site_base_url) == normalised(pages_base_url)
+__all__ = ["main", "normalised", "same_site", "site_base_url"]
 
 
 def site_base_url(content: Path) -> str:

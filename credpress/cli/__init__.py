@@ -12,10 +12,14 @@ import click
 from .build import build
 from .check import check
 from .erase import erase
+from .import_roster import import_roster
+from .init import init
 from .keygen import keygen
+from .list_awards import list_awards
 from .lock import lock
 from .lock_merge import lock_merge
 from .revoke import revoke
+from .serve import serve
 from .verify import verify
 
 
@@ -25,7 +29,20 @@ def main() -> None:
     """Publish signed Open Badges 3.0 credentials as a static site."""
 
 
-for _command in (build, check, erase, keygen, lock, lock_merge, revoke, verify):
+for _command in (
+    build,
+    check,
+    erase,
+    import_roster,
+    init,
+    keygen,
+    list_awards,
+    lock,
+    lock_merge,
+    revoke,
+    serve,
+    verify,
+):
     main.add_command(_command)
 
 

@@ -202,8 +202,17 @@ def _award(checker: Checker, source: SourceFile, item: Any, index: int, line: in
     if ("email_hash" in rec) != ("salt" in rec):
         checker.error(source.path, rec_line, prefix + "recipient.salt", "email_hash and salt go together")
         return None
+    if "learner" in rec and "email_hash" not in rec:
+        checker.error(source.path, rec_line, prefix + "recipient.learner", "goes only with email_hash and salt")
+        return None
     recipient = Recipient(
-        rec["name"], rec.get("email"), rec.get("email_hash"), rec.get("salt"), rec.get("did"), rec.get("public_record")
+        rec["name"],
+        rec.get("email"),
+        rec.get("email_hash"),
+        rec.get("salt"),
+        rec.get("did"),
+        public_record=rec.get("public_record"),
+        learner=rec.get("learner"),
     )
     expires = data.get("expires")
     if expires is not None and expires <= data["awarded"].date():

@@ -305,6 +305,13 @@ def email_hash(value: Any) -> str:
     return value.lower()
 
 
+def learner_key(value: Any) -> str:
+    value = text(100)(value)
+    if not re.fullmatch(r"hmac-sha256:[0-9a-f]{64}", value):
+        raise Invalid("must be 'hmac-sha256:' followed by 64 lower-case hex digits (written by credpress import)")
+    return value
+
+
 def slug(value: Any) -> str:
     value = text(64)(value)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", value):

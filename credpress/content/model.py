@@ -136,12 +136,18 @@ class Recipient:
     salt: str | None = None
     did: str | None = None
     public_record: bool | None = None  # opted in to a learner record (True), withdrew (False), unsaid (None)
+    # An email_hash recipient's learner key (``credpress import``): a keyed hash of the
+    # email that is the same in every award of the learner, unlike the salted email_hash.
+    # It identifies them across awards (stacks, the lock); it is never published.
+    learner: str | None = None
 
     @property
     def identity(self) -> str:
         """What identifies the learner across awards (never published in plain)."""
         if self.did:
             return "did:" + self.did
+        if self.learner:
+            return "learner:" + self.learner
         if self.email:
             return "email:" + self.email
         return "hash:" + (self.email_hash or "")

@@ -24,6 +24,7 @@ from .fields import (
     email_hash,
     flag,
     language,
+    learner_key,
     markdown,
     moment,
     multikey,
@@ -113,6 +114,7 @@ RECIPIENT_SCHEMA: Schema = {
     "salt": Field(text(100)),
     "did": Field(did),
     "public_record": Field(boolean),  # opt in to a learner record (CLR 2.0); false withdraws it
+    "learner": Field(learner_key),
 }
 EVIDENCE_SCHEMA: Schema = {
     "name": Field(text(), required=True),
