@@ -29,6 +29,7 @@ class CredentialRecord:
     page_path: str  # output path of its badge page (a folder)
     url: str  # the credential's id
     page_url: str
+    qr_path: str  # output path of the QR code that leads to the badge page
     signed: dict[str, Any] | None = None
 
     @property
@@ -67,6 +68,7 @@ def credential_records(model: Model, assignments: Mapping[str, Assignment]) -> t
                 page_path=page_path,
                 url=layout.url(json_path),
                 page_url=layout.url(page_path),
+                qr_path=layout.credential_qr(assignment.credential_id),
             )
         )
     return tuple(records)

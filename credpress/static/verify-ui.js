@@ -89,6 +89,32 @@ function show(section, result, { withClaims = false } = {}) {
   else section.querySelector("h2").after(box);
 }
 
+/** A page opened from disk (file://) cannot fetch the credential, the issuer's
+ * key or the status list (browsers give file: pages an opaque origin, Fetch
+ * Standard §4.2): say so, and how to serve the folder instead. */
+function showFilePreview(section, root) {
+  section.dataset.verification = "file";
+  section.hidden = false;
+  const folder = decodeURIComponent(new URL(root).pathname);
+  const here = new URL(location.href.slice(root.length), "http://localhost:8000/").href;
+  const box = el("div", "verification-result");
+  const headline = el("p", "verification-headline");
+  const mark = el("span", "verification-mark", "!");
+  mark.setAttribute("aria-hidden", "true");
+  headline.append(mark, el("span", "", "Verification needs the site to be served"));
+  const serve = el("p", "verification-text");
+  serve.append("This page was opened from a file on disk, where browsers do not let it download the credential, "
+    + "the issuer's key or the revocation list, so nothing could be checked. To preview the site with verification, "
+    + "serve its folder and open it over http: run ", el("code", "", `credpress serve`),
+    ", or in a terminal ", el("code", "wrap-anywhere", `cd "${folder}" && python -m http.server 8000`),
+    " and open ", el("code", "wrap-anywhere", here), ".");
+  box.append(headline, serve, el("p", "verification-note", "The published site verifies credentials without any of this."));
+  const old = section.querySelector(".verification-result");
+  if (old) old.replaceWith(box);
+  else section.querySelector("h2").after(box);
+  section.querySelector(".verification-summary")?.remove();
+}
+
 const section = document.getElementById("verification");
 const data = section?.dataset ?? {};
 const options = {
@@ -98,7 +124,10 @@ const options = {
   verifyHref: data.verifyHref,
 };
 
-if (section && data.credentialUrl) {
+const fromDisk = section && location.protocol === "file:";
+if (fromDisk) showFilePreview(section, options.siteRoot);
+
+if (section && data.credentialUrl && !fromDisk) {
   // Badge page: verify the very file the download button offers, and that it is
   // the credential (and the name) this page shows.
   // The no-JS text claims a signature; once the check runs, say what was done instead.

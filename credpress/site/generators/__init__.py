@@ -20,6 +20,7 @@ from . import (
     identity,
     images,
     issuer_pages,
+    qr_codes,
     status_lists,
     verify_page,
 )
@@ -33,6 +34,7 @@ GENERATORS: tuple[Generator, ...] = (
     issuer_pages.generate,
     achievements.generate,  # achievement JSON and pages
     credentials.generate,  # signed credential JSON and badge pages
+    qr_codes.generate,  # each badge page's QR code (SVG)
     home.generate,
     verify_page.generate,
     images.generate,  # badge art and logos from content/
