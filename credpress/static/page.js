@@ -40,3 +40,46 @@ if (until && Date.parse(until.getAttribute("datetime")) <= Date.now()) {
   until.closest(".valid-until").querySelector("dt").textContent = "Expired";
   if (!document.querySelector(".revoked-stamp")) document.querySelector(".expired-stamp")?.removeAttribute("hidden");
 }
+
+// A page opened from disk (file://) cannot fetch the credential, the issuer's key
+// or the status list: browsers give file: pages an opaque origin (HTML Standard
+// §7.1.1 "Origins") and refuse them cross-origin fetches and module scripts, so
+// verify-ui.js never runs. Say so in the verification panel, and how to serve
+// the folder instead. This script is a classic one, so it runs from disk too.
+function explainFilePreview(section) {
+  const make = (tag, className, text) => {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const root = new URL(section.dataset.root || "./", location.href).href;
+  const folder = decodeURIComponent(new URL(root).pathname);
+  const here = new URL(location.href.slice(root.length).replace(/index\.html$/, ""), "http://localhost:8000/").href;
+  const headline = make("p", "verification-headline");
+  const mark = make("span", "verification-mark", "!");
+  mark.setAttribute("aria-hidden", "true");
+  headline.append(mark, make("span", "", "Verification needs the site to be served"));
+  const how = make("p", "verification-text");
+  how.append(
+    "This page was opened from a file on disk, where browsers do not let it download the credential, " +
+      "the issuer's key or the revocation list, so nothing was checked. To preview the site with " +
+      "verification, serve its folder over http: run ",
+    make("code", "", "credpress serve"),
+    ", or in a terminal ",
+    make("code", "wrap-anywhere", `cd "${folder}" && python -m http.server 8000`),
+    " and open ",
+    make("code", "wrap-anywhere", here),
+    ".",
+  );
+  const box = make("div", "verification-result");
+  box.append(headline, how, make("p", "verification-note", "Once published, the site checks credentials in the browser."));
+  section.querySelector(".verification-summary")?.remove();
+  section.querySelector(".verification-result")?.remove();
+  section.querySelector("h2").after(box);
+  section.dataset.verification = "file";
+  section.hidden = false;
+}
+
+const verification = document.getElementById("verification");
+if (verification && location.protocol === "file:") explainFilePreview(verification);

@@ -89,32 +89,6 @@ function show(section, result, { withClaims = false } = {}) {
   else section.querySelector("h2").after(box);
 }
 
-/** A page opened from disk (file://) cannot fetch the credential, the issuer's
- * key or the status list (browsers give file: pages an opaque origin, Fetch
- * Standard §4.2): say so, and how to serve the folder instead. */
-function showFilePreview(section, root) {
-  section.dataset.verification = "file";
-  section.hidden = false;
-  const folder = decodeURIComponent(new URL(root).pathname);
-  const here = new URL(location.href.slice(root.length), "http://localhost:8000/").href;
-  const box = el("div", "verification-result");
-  const headline = el("p", "verification-headline");
-  const mark = el("span", "verification-mark", "!");
-  mark.setAttribute("aria-hidden", "true");
-  headline.append(mark, el("span", "", "Verification needs the site to be served"));
-  const serve = el("p", "verification-text");
-  serve.append("This page was opened from a file on disk, where browsers do not let it download the credential, "
-    + "the issuer's key or the revocation list, so nothing could be checked. To preview the site with verification, "
-    + "serve its folder and open it over http: run ", el("code", "", `credpress serve`),
-    ", or in a terminal ", el("code", "wrap-anywhere", `cd "${folder}" && python -m http.server 8000`),
-    " and open ", el("code", "wrap-anywhere", here), ".");
-  box.append(headline, serve, el("p", "verification-note", "The published site verifies credentials without any of this."));
-  const old = section.querySelector(".verification-result");
-  if (old) old.replaceWith(box);
-  else section.querySelector("h2").after(box);
-  section.querySelector(".verification-summary")?.remove();
-}
-
 const section = document.getElementById("verification");
 const data = section?.dataset ?? {};
 const options = {
@@ -124,8 +98,9 @@ const options = {
   verifyHref: data.verifyHref,
 };
 
-const fromDisk = section && location.protocol === "file:";
-if (fromDisk) showFilePreview(section, options.siteRoot);
+// From disk (file://) nothing can be fetched: page.js says so and how to serve the
+// site (Chromium does not even load this module there; other browsers may).
+const fromDisk = location.protocol === "file:";
 
 if (section && data.credentialUrl && !fromDisk) {
   // Badge page: verify the very file the download button offers, and that it is
@@ -147,7 +122,7 @@ if (section && data.credentialUrl && !fromDisk) {
 }
 
 const form = document.getElementById("verify-form");
-if (section && form) {
+if (section && form && !fromDisk) {
   // This site's issuers, written by the build: a credential signed by anyone else
   // gets its own verdict, never the green one, whatever name it gives itself.
   try {
