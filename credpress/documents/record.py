@@ -29,6 +29,7 @@ class CredentialRecord:
     page_path: str  # output path of its badge page (a folder)
     url: str  # the credential's id
     page_url: str
+    qr_path: str  # output path of the QR code that leads to the badge page
     signed: dict[str, Any] | None = None
     components: tuple[CredentialRecord, ...] = ()  # a stacked credential's components (its evidence)
 
@@ -93,6 +94,7 @@ def credential_records(
                 url=layout.url(json_path),
                 page_url=layout.url(page_path),
                 components=components,
+                qr_path=layout.credential_qr(assignment.credential_id),
             )
         )
         by_fingerprint[award.fingerprint] = records[-1]

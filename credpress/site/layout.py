@@ -48,6 +48,11 @@ class Layout:
         return f"records/{record_id}/"
 
     @staticmethod
+    def credential_qr(credential_id: str) -> str:
+        """The QR code (SVG) that leads to the credential's badge page, beside the page."""
+        return f"credentials/{credential_id}/qr.svg"
+
+    @staticmethod
     def achievement_json(slug: str) -> str:
         """The achievement's JSON (its ``id``)."""
         return f"achievements/{slug}.json"

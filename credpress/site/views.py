@@ -7,6 +7,7 @@ any base path and from a local preview.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from ..documents.plain_text import one_line
 from ..documents.record import CredentialRecord
 from .layout import Layout, relative
 from .render import linkedin_url
+from .summary import summary
 
 if TYPE_CHECKING:
     from .data import SiteData
@@ -109,6 +111,7 @@ class Views:
             "type_label": type_label(achievement.type),
             "description": achievement.description,
             "criteria": achievement.criteria,
+            "criteria_summary": summary(achievement.criteria),  # the printed certificate's
             "tags": achievement.tags,
             "credits": achievement.credits,
             "expires_after": duration_label(achievement.expires_after),
@@ -181,12 +184,15 @@ class Views:
             "awarded": day_label(award.awarded),
             "awarded_iso": document["awardedDate"],
             "valid_from": document["validFrom"],
+            "valid_from_label": day_label(datetime.fromisoformat(document["validFrom"])),
             "valid_until": document.get("validUntil"),
             "valid_until_label": day_label(until),
             "narrative": award.narrative,
             "evidence": award.evidence,
             "linkedin": linkedin,
             "verify_href": relative(page, self.layout.verify_page),
+            "verify_url": self.layout.url(self.layout.verify_page),
+            "qr_src": relative(page, record.qr_path),
             "revoked": award.revoked
             and {
                 "date": day_label(award.revoked.date),

@@ -147,7 +147,11 @@ const options = {
   verifyHref: data.verifyHref,
 };
 
-if (section && data.credentialUrl) {
+// From disk (file://) nothing can be fetched: page.js says so and how to serve the
+// site (Chromium does not even load this module there; other browsers may).
+const fromDisk = location.protocol === "file:";
+
+if (section && data.credentialUrl && !fromDisk) {
   // Badge page: verify the very file the download button offers, and that it is
   // the credential (and the name) this page shows.
   // The no-JS text claims a signature; once the check runs, say what was done instead.
@@ -204,7 +208,7 @@ function stackVerdict(result, results) {
 }
 
 const form = document.getElementById("verify-form");
-if (section && form) {
+if (section && form && !fromDisk) {
   // This site's issuers, written by the build: a credential signed by anyone else
   // gets its own verdict, never the green one, whatever name it gives itself.
   try {

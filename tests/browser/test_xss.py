@@ -317,9 +317,11 @@ INSPECT = r"""() => {
   const ownScript = (s) => s.src
     ? sameOrigin(s.src) && new URL(s.src).pathname.includes("/assets/") && !s.textContent.trim()
     : (s.type === "application/ld+json" && s.id === "credential-json") || (s.type === "application/json" && s.id === "site-issuers");
-  // Content images, and the pathway diagram the build draws for a stack (escaped text only).
+  // Content images, the pathway diagram the build draws for a stack (escaped text only),
+  // and the badge page's QR code.
   const ownImage = (i) => sameOrigin(i.src) && (new URL(i.src).pathname.includes("/images/")
-    || /\/achievements\/[a-z0-9-]+\/pathway\.svg$/.test(new URL(i.src).pathname));
+    || /\/achievements\/[a-z0-9-]+\/pathway\.svg$/.test(new URL(i.src).pathname)
+    || /\/credentials\/[0-9a-f-]{36}\/qr\.svg$/.test(new URL(i.src).pathname));
   const URL_ATTRS = ["href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset", "srcdoc"];
   const findings = {scripts: [], handlers: [], urls: [], elements: []};
   for (const s of document.querySelectorAll("script")) if (!ownScript(s)) findings.scripts.push(s.outerHTML.slice(0, 120));

@@ -23,6 +23,7 @@ from . import (
     learner_records,
     pathways,
     previews,
+    qr_codes,
     status_lists,
     verify_page,
 )
@@ -38,6 +39,7 @@ GENERATORS: tuple[Generator, ...] = (
     pathways.generate,  # each stack's pathway diagram (SVG)
     credentials.generate,  # signed credential JSON and badge pages
     learner_records.generate,  # opted-in learners' ClrCredentials (CLR 2.0) and record pages
+    qr_codes.generate,  # each badge page's QR code (SVG)
     home.generate,
     verify_page.generate,
     images.generate,  # badge art and logos from content/
