@@ -13,7 +13,6 @@ from typing import Any
 
 from ... import workers
 from ...documents.record import CredentialRecord
-from ...output.writer import json_bytes
 from ..data import SiteData
 
 
@@ -30,7 +29,7 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
 
 def _credential_files(site: SiteData, index: int) -> tuple[list[tuple[str, bytes]], str]:
     record = site.records[index]
-    data = json_bytes(record.document)
+    data = record.document_bytes
     context = page_context(site, record)
     if site.cache is None:
         return [(record.json_path, data), _badge_page(site, record, data, context)], ""
@@ -45,7 +44,7 @@ def _credential_files(site: SiteData, index: int) -> tuple[list[tuple[str, bytes
 
 def credential_files(site: SiteData, record: CredentialRecord) -> list[tuple[str, bytes]]:
     """The credential's JSON and its badge page, which embeds the very same bytes."""
-    data = json_bytes(record.document)
+    data = record.document_bytes
     return [(record.json_path, data), _badge_page(site, record, data, page_context(site, record))]
 
 
