@@ -44,7 +44,7 @@ from .vc.keys import SigningKey
 CACHE_FORMAT = 1
 _TAG = 32  # bytes of HMAC-SHA256
 _KINDS = ("signed", "pages")
-_MANIFEST = "last-build.json"
+_MANIFEST = "last-build"
 
 
 def cache_folder(project_root: Path) -> Path:
@@ -123,7 +123,8 @@ class BuildCache:
             if current != version:
                 for kind in _KINDS:
                     shutil.rmtree(self.folder / kind, ignore_errors=True)
-                (self.folder / _MANIFEST).unlink(missing_ok=True)
+                for manifest in self.folder.glob(f"{_MANIFEST}-*.json"):
+                    manifest.unlink(missing_ok=True)
             for kind in _KINDS:
                 (self.folder / kind).mkdir(parents=True, exist_ok=True)
             if current != version:
@@ -211,10 +212,15 @@ class BuildCache:
 
     # What the previous build published ---------------------------------------
 
-    def previous(self) -> dict[str, tuple[str, bool]] | None:
-        """What the previous build published: credential id -> (SHA-256 of its JSON, revoked?);
-        None if unknown (no cache, or a cache entry failing its tag)."""
-        body = self._read(self.folder / _MANIFEST, "manifest", _MANIFEST) if self.usable else None
+    def _manifest(self, out: Path) -> str:
+        """The manifest's file name for the output folder *out* (one per output folder)."""
+        return f"{_MANIFEST}-{hashlib.sha256(os.fsencode(Path(out).absolute())).hexdigest()[:16]}.json"
+
+    def previous(self, out: Path) -> dict[str, tuple[str, bool]] | None:
+        """What the previous build into *out* published: credential id -> (SHA-256 of its JSON,
+        revoked?); None if unknown (no cache, or a cache entry failing its tag)."""
+        name = self._manifest(out)
+        body = self._read(self.folder / name, "manifest", name) if self.usable else None
         if body is None:
             return None
         try:
@@ -230,8 +236,9 @@ class BuildCache:
             found[credential_id] = (value[0], bool(value[1]))
         return found
 
-    def save_previous(self, published: dict[str, tuple[str, bool]]) -> None:
-        """Remember what this build published (credential id -> (JSON digest, revoked?)), for the next summary."""
+    def save_previous(self, out: Path, published: dict[str, tuple[str, bool]]) -> None:
+        """Remember what this build published into *out* (credential id -> (JSON digest, revoked?))."""
         if self.usable:
+            name = self._manifest(out)
             body = json.dumps({k: list(v) for k, v in published.items()}, sort_keys=True).encode("utf-8")
-            self._write(self.folder / _MANIFEST, "manifest", _MANIFEST, body)
+            self._write(self.folder / name, "manifest", name, body)

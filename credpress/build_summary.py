@@ -75,15 +75,16 @@ def signed_digest(data: bytes) -> str:
 def previous_from_output(out: Path, records: Iterable[CredentialRecord]) -> Previous:
     """What the previous output folder *out* holds of *records* (no cache to ask).
 
-    Revocation is not read back from the status list: a credential found there counts
-    as not revoked before.
+    Revocation is not read back from the status list: a credential found there counts as
+    revoked before if it is revoked now (so without the cache, nothing is "newly" revoked).
     """
     found: dict[str, tuple[str, bool]] = {}
     if not (Path(out) / "credentials").is_dir():
         return Previous({}, known=False)
     for record in records:
         try:
-            found[record.credential_id] = (signed_digest((Path(out) / record.json_path).read_bytes()), False)
+            data = (Path(out) / record.json_path).read_bytes()
+            found[record.credential_id] = (signed_digest(data), record.award.revoked is not None)
         except OSError:
             continue
     return Previous(found)

@@ -131,7 +131,9 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
         writer.abort()
         raise
     if cache is not None:
-        cache.save_previous({r.credential_id: (digests[r.credential_id], r.award.revoked is not None) for r in records})
+        cache.save_previous(
+            out, {r.credential_id: (digests[r.credential_id], r.award.revoked is not None) for r in records}
+        )
         cache.prune()
     now = options.now or datetime.now(timezone.utc)
     summary = summarize(records, digests, previous, now, len(files), len(warnings))
@@ -177,7 +179,7 @@ def _signing_progress(progress: Callable[[str, int, int], None] | None) -> Calla
 
 def _previous(cache: BuildCache | None, out: Path, records: tuple[CredentialRecord, ...]) -> Previous:
     """What the previous build published, from the cache, else from the output folder it left."""
-    known = cache.previous() if cache is not None else None
+    known = cache.previous(out) if cache is not None else None
     if known is not None:
         return Previous(known)
     return previous_from_output(out, records)
