@@ -51,7 +51,12 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     if data is None:
         return None
     base = data["base_url"]  # checked and normalised by fields.base_url
-    return Site(base_url=base, title=data.get("title", "Credentials"), language=data.get("language", "en"))
+    return Site(
+        base_url=base,
+        title=data.get("title", "Credentials"),
+        language=data.get("language", "en"),
+        dashboard=data.get("dashboard", True),
+    )
 
 
 def _named_file(

@@ -421,6 +421,13 @@ def kind(value: Any) -> str:
     return type(value).__name__
 
 
+def flag(value: Any) -> bool:
+    """true or false (YAML booleans only: ``yes`` or ``1`` is a probable mistake)."""
+    if not isinstance(value, bool):
+        raise Invalid(f"must be true or false, not {kind(value)}")
+    return value
+
+
 def digits(value: Any) -> str:
     value = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else None
     if not value or not value.isdigit():

@@ -18,6 +18,7 @@ class Site:
     base_url: str
     title: str
     language: str
+    dashboard: bool = True  # publish the issuer dashboard (dashboard/) and link it from the home page
 
 
 @dataclass(frozen=True)

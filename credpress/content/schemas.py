@@ -20,6 +20,7 @@ from .fields import (
     duration,
     email,
     email_hash,
+    flag,
     language,
     markdown,
     moment,
@@ -62,6 +63,7 @@ SITE_SCHEMA: Schema = {
     "base_url": Field(base_url, required=True),
     "title": Field(text()),
     "language": Field(language),
+    "dashboard": Field(flag),
 }
 KEY_SCHEMA: Schema = {
     "id": Field(slug, required=True),

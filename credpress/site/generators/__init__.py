@@ -15,6 +15,7 @@ from . import (
     achievements,
     assets,
     credentials,
+    dashboard,
     home,
     host_files,
     identity,
@@ -34,6 +35,7 @@ GENERATORS: tuple[Generator, ...] = (
     achievements.generate,  # achievement JSON and pages
     credentials.generate,  # signed credential JSON and badge pages
     home.generate,
+    dashboard.generate,  # the issuer dashboard: credentials per month, statuses, stacks
     verify_page.generate,
     images.generate,  # badge art and logos from content/
     assets.generate,  # stylesheet and scripts
