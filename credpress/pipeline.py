@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import workers
+from .build_cache import BuildCache, cache_folder
+from .build_summary import BuildSummary, Previous, previous_from_output, signed_digest, summarize
 from .content.check import build_model
 from .content.learners import assign_records
 from .content.load import load_content
@@ -24,12 +27,18 @@ from .content.lock import Lock
 from .content.model import Model
 from .documents.credential import unsigned_credential
 from .documents.learner import learner_records, link_learner_pages
-from .documents.record import credential_records
+from .documents.record import CredentialRecord, credential_records
 from .documents.stacks import StackOutcome, evaluate, record_cascades
 from .errors import ContentError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
-from .output.writer import Writer, check_replaceable
-from .sign import credential_problems, sign_credentials, sign_learner_records, sign_status_lists
+from .output.writer import Writer, check_replaceable, json_bytes
+from .sign import (
+    credential_problems,
+    sign_credentials,
+    sign_credentials_cached,
+    sign_learner_records,
+    sign_status_lists,
+)
 from .site.data import SiteData
 from .site.generators import site_files
 from .vc import cryptosuites
@@ -48,6 +57,9 @@ class BuildOptions:
     now: datetime | None = None  # only for warnings (awards in the future)
     random_bytes: Callable[[int], bytes] = secrets.token_bytes
     warn: Callable[[str], None] | None = None
+    cache: bool = True  # reuse what earlier builds signed and rendered (.credpress/cache/)
+    workers: int | None = None  # processes for signing and rendering (None: every core)
+    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total)
 
 
 @dataclass
@@ -59,6 +71,7 @@ class BuildResult:
     development_key: bool
     warnings: list[Problem] = field(default_factory=list)
     stacks: list[str] = field(default_factory=list)  # one summary line per stack, then eligible learners
+    summary: BuildSummary = field(default_factory=BuildSummary)
 
 
 def check_content(content: Path, strict: bool = False, now: datetime | None = None) -> tuple[Model, list[Problem]]:
@@ -108,17 +121,32 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     stacked = [(s.award, s.components) for s in outcome.awards]
     today = (options.now or datetime.now(timezone.utc)).date()
     record_assignments = assign_records(lock, model, options.random_bytes, options.frozen, today)
-    records = sign_credentials(model, key, credential_records(model, assignments, stacked))
-    learners = sign_learner_records(model, key, learner_records(model, records, record_assignments))
-    records = link_learner_pages(records, learners)
-    status_lists = sign_status_lists(model, key, records, lock.erased_indexes())
     templates = options.templates or project_root / "site_templates"
-    site = SiteData(model, records, status_lists, key.public_multibase, templates, learner_records=learners)
-    files = site_files(site)
+    cache = _open_cache(options, project_root, key, templates)
+    with workers.limit(options.workers):
+        unsigned = credential_records(model, assignments, stacked)
+        records, digests = _sign(model, key, unsigned, cache, options.progress)
+        learners = sign_learner_records(model, key, learner_records(model, records, record_assignments))
+        records = link_learner_pages(records, learners)
+        status_lists = sign_status_lists(model, key, records, lock.erased_indexes())
+        site = SiteData(
+            model,
+            records,
+            status_lists,
+            key.public_multibase,
+            templates,
+            learner_records=learners,
+            cache=cache,
+            progress=options.progress,
+        )
+        files = site_files(site)
+    previous = _previous(cache, out, records)
     writer = Writer(Path(options.out))
     try:
-        for rel, data in files:
+        for count, (rel, data) in enumerate(files, 1):
             writer.write_bytes(rel, data)
+            if options.progress and (count % 500 == 0 or count == len(files)):
+                options.progress("Writing", count, len(files))
         # The lock goes first: if the swap then fails, the next build reuses the
         # very same ids; the other way round a crash could publish ids it forgot.
         if lock.changed or not lock.existed:
@@ -127,6 +155,13 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     except BaseException:
         writer.abort()
         raise
+    if cache is not None:
+        cache.save_previous(
+            out, {r.credential_id: (digests[r.credential_id], r.award.revoked is not None) for r in records}
+        )
+        cache.prune()
+    now = options.now or datetime.now(timezone.utc)
+    summary = summarize(records, digests, previous, now, len(files), len(warnings))
     return BuildResult(
         Path(options.out),
         len(records),
@@ -135,7 +170,51 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
         key.development,
         warnings,
         outcome.report(model),
+        summary,
     )
+
+
+# Incremental builds: the cache around signing and rendering ---------------------------
+
+
+def _open_cache(
+    options: BuildOptions, project_root: Path, key: keymod.SigningKey, templates: Path
+) -> BuildCache | None:
+    """The build cache, unless turned off or (never) inside the output folder."""
+    if not options.cache:
+        return None
+    folder, out = cache_folder(project_root).absolute(), Path(options.out).absolute()
+    if folder.is_relative_to(out) or out.is_relative_to(folder):
+        return None  # the cache is never published, and never replaced by the output
+    return BuildCache(folder, key, templates)
+
+
+def _sign(
+    model: Model,
+    key: keymod.SigningKey,
+    records: tuple[CredentialRecord, ...],
+    cache: BuildCache | None,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[tuple[CredentialRecord, ...], dict[str, str]]:
+    """Every record signed (reusing the cache's unchanged ones), and credential id -> JSON digest."""
+    if cache is None:
+        report = (lambda done: progress("Signing", done, len(records))) if progress else None
+        signed = sign_credentials(model, key, records, report)
+        return signed, {r.credential_id: signed_digest(json_bytes(r.document)) for r in signed}
+    # Only the records that need signing are counted, so a no-op rebuild shows no bar.
+    return sign_credentials_cached(model, key, records, cache, _signing_progress(progress))
+
+
+def _signing_progress(progress: Callable[[str, int, int], None] | None) -> Callable[[int, int], None] | None:
+    return (lambda done, total: progress("Signing", done, total)) if progress else None
+
+
+def _previous(cache: BuildCache | None, out: Path, records: tuple[CredentialRecord, ...]) -> Previous:
+    """What the previous build published, from the cache, else from the output folder it left."""
+    known = cache.previous(out) if cache is not None else None
+    if known is not None:
+        return Previous(known)
+    return previous_from_output(out, records)
 
 
 def _assign(lock: Lock, model: Model, random_bytes: Callable[[int], bytes], frozen: bool) -> tuple[dict, StackOutcome]:

@@ -7,17 +7,21 @@ all cores for large builds (:mod:`credpress.workers`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from . import workers
+from .build_cache import BuildCache
 from .content.model import Model
 from .documents.credential import unsigned_credential
 from .documents.learner import LearnerRecord, unsigned_clr
 from .documents.record import CredentialRecord
 from .documents.status_list import status_list
 from .errors import ContentError, JsonLdError, Problem
+from .output.writer import json_bytes
 from .site.layout import Layout
 from .vc import clr, cryptosuites, datamodel
 from .vc.keys import SigningKey
@@ -32,6 +36,11 @@ def credential_problems(record: CredentialRecord, document: dict[str, Any]) -> l
     ]
 
 
+def verification_method(model: Model, key: SigningKey, record: CredentialRecord) -> str:
+    """The DID URL of the issuer's key that signs *record* (its active key)."""
+    return f"{Layout(model.site).issuer_did(record.issuer.slug)}#{record.issuer.active_key(key.public_multibase).id}"
+
+
 def _sign_record(
     model: Model, key: SigningKey, record: CredentialRecord
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -40,7 +49,7 @@ def _sign_record(
     problems = credential_problems(record, document)
     if problems:
         return None, problems
-    method = f"{Layout(model.site).issuer_did(record.issuer.slug)}#{record.issuer.active_key(key.public_multibase).id}"
+    method = verification_method(model, key, record)
     try:
         return cryptosuites.sign_document(
             document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
@@ -57,10 +66,14 @@ def _sign_index(
 
 
 def sign_credentials(
-    model: Model, key: SigningKey, records: tuple[CredentialRecord, ...]
+    model: Model,
+    key: SigningKey,
+    records: tuple[CredentialRecord, ...],
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[CredentialRecord, ...]:
-    """Every record with its signed credential; ContentError with every problem otherwise."""
-    results = workers.map_indices(_sign_index, len(records), (model, key, records))
+    """Every record with its signed credential; ContentError with every problem otherwise.
+    *progress* is called with the number signed so far, now and then."""
+    results = workers.map_indices(_sign_index, len(records), (model, key, records), progress=progress)
     problems = [p for _, found in results for p in found]
     if problems:
         raise ContentError(problems)
@@ -95,6 +108,55 @@ def sign_learner_records(
     if problems:
         raise ContentError(problems)
     return tuple(signed)
+
+
+def sign_credentials_cached(
+    model: Model,
+    key: SigningKey,
+    records: tuple[CredentialRecord, ...],
+    cache: BuildCache,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[tuple[CredentialRecord, ...], dict[str, str]]:
+    """:func:`sign_credentials`, reusing the cache's signed credential of every record whose
+    inputs did not change, and storing the others. Also returns credential id -> SHA-256 of
+    the signed JSON's bytes (for the build summary). *progress* gets (signed, to sign)."""
+    entry_keys = [cache.signed_key(model.site, r, verification_method(model, key, r)) for r in records]
+    reused: dict[int, tuple[dict[str, Any], bytes]] = {}
+    for index, (record, entry) in enumerate(zip(records, entry_keys)):
+        body = cache.get("signed", entry)
+        document = _cached_document(body, record) if body is not None else None
+        if document is not None and body is not None:
+            reused[index] = (document, body)
+    fresh_indexes = [i for i in range(len(records)) if i not in reused]
+    report = (lambda done: progress(done, len(fresh_indexes))) if progress and fresh_indexes else None
+    fresh = iter(sign_credentials(model, key, tuple(records[i] for i in fresh_indexes), report))
+    signed: list[CredentialRecord] = []
+    digests: dict[str, str] = {}
+    for index, (record, entry) in enumerate(zip(records, entry_keys)):
+        if index in reused:
+            document, body = reused[index]
+            record = record.with_signed(document, body)
+        else:
+            signed_record = next(fresh)
+            body = json_bytes(signed_record.document)
+            record = signed_record.with_signed(signed_record.document, body)
+            cache.put("signed", entry, body)
+        signed.append(record)
+        digests[record.credential_id] = hashlib.sha256(body).hexdigest()
+    return tuple(signed), digests
+
+
+def _cached_document(body: bytes, record: CredentialRecord) -> dict[str, Any] | None:
+    """The signed credential in a cache entry, if it is this record's (else None: sign again)."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    # The entry's tag proves this build's code wrote it from json_bytes(), whose output
+    # json.loads reads back exactly; the id check guards against a key collision.
+    if not isinstance(document, dict) or document.get("id") != record.url:
+        return None
+    return document
 
 
 def sign_status_lists(

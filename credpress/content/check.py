@@ -59,6 +59,7 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
         title=data.get("title", "Credentials"),
         language=data.get("language", "en"),
         preview_image=preview,  # type: ignore[arg-type]
+        dashboard=data.get("dashboard", True),
     )
 
 

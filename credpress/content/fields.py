@@ -330,12 +330,6 @@ def choice(*allowed: str, extension: bool = False) -> Callable[[Any], str]:
     return check
 
 
-def boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise Invalid(f"must be true or false, not {kind(value)}")
-    return value
-
-
 def number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise Invalid(f"must be a number, not {kind(value)}")

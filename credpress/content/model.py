@@ -19,6 +19,7 @@ class Site:
     title: str
     language: str
     preview_image: ImageFile | None = None  # the provider's own link-preview image
+    dashboard: bool = True  # publish the issuer dashboard (dashboard/) and link it from the home page
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from typing import Any
 from .fields import (
     as_written,
     base_url,
-    boolean,
     choice,
     date_value,
     did,
@@ -67,6 +66,7 @@ SITE_SCHEMA: Schema = {
     "title": Field(text()),
     "language": Field(language),
     "preview_image": Field(text(500)),
+    "dashboard": Field(flag),
 }
 KEY_SCHEMA: Schema = {
     "id": Field(slug, required=True),
@@ -113,7 +113,7 @@ RECIPIENT_SCHEMA: Schema = {
     "email_hash": Field(email_hash),
     "salt": Field(text(100)),
     "did": Field(did),
-    "public_record": Field(boolean),  # opt in to a learner record (CLR 2.0); false withdraws it
+    "public_record": Field(flag),  # opt in to a learner record (CLR 2.0); false withdraws it
     "learner": Field(learner_key),
 }
 EVIDENCE_SCHEMA: Schema = {

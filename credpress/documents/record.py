@@ -14,6 +14,7 @@ from typing import Any
 
 from ..content.lock import Assignment
 from ..content.model import Achievement, Award, Evidence, Issuer, Model
+from ..output.writer import json_bytes
 from ..site.layout import Layout
 
 
@@ -31,14 +32,14 @@ class CredentialRecord:
     page_url: str
     qr_path: str  # output path of the QR code that leads to the badge page
     signed: dict[str, Any] | None = None
+    signed_json: bytes | None = None  # the signed credential's file bytes, when already formatted
     components: tuple[CredentialRecord, ...] = ()  # a stacked credential's components (its evidence)
+    learner_page: str | None = None  # the page of its learner's record, if they opted in (public_record)
 
     @property
     def stacked(self) -> bool:
         """Whether the build issued this credential because its learner completed a stack."""
         return self.award.stacked
-
-    learner_page: str | None = None  # the page of its learner's record, if they opted in (public_record)
 
     @property
     def credential_id(self) -> str:
@@ -52,9 +53,14 @@ class CredentialRecord:
             raise ValueError(f"credential {self.credential_id} has not been signed")
         return self.signed
 
-    def with_signed(self, signed: dict[str, Any]) -> CredentialRecord:
-        """This record with its signed credential."""
-        return replace(self, signed=signed)
+    @property
+    def document_bytes(self) -> bytes:
+        """The signed credential as its published file's bytes."""
+        return self.signed_json if self.signed_json is not None else json_bytes(self.document)
+
+    def with_signed(self, signed: dict[str, Any], signed_json: bytes | None = None) -> CredentialRecord:
+        """This record with its signed credential (and, if known, its file bytes: ``json_bytes(signed)``)."""
+        return replace(self, signed=signed, signed_json=signed_json)
 
 
 def credential_records(

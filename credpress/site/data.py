@@ -6,6 +6,7 @@ home page counting credentials) read the same complete data, so they agree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +19,7 @@ from .layout import Layout
 from .render import Renderer, environment
 
 if TYPE_CHECKING:
+    from ..build_cache import BuildCache
     from .previews import Previews
     from .views import Views
 
@@ -32,6 +34,8 @@ class SiteData:
     public_key: str  # the signing key's publicKeyMultibase
     templates: Path | None = None  # the provider's site_templates/ (overrides)
     learner_records: tuple[LearnerRecord, ...] = ()  # opted-in learners' records (CLR 2.0), signed
+    cache: BuildCache | None = None  # rendered pages of earlier builds (credpress.build_cache)
+    progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), for a progress bar
     layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:

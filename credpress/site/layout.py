@@ -26,6 +26,7 @@ class Layout:
 
     home = ""
     verify_page = "verify/"
+    dashboard = "dashboard/"  # the issuer dashboard (counts only)
 
     @staticmethod
     def credential_json(credential_id: str) -> str:

@@ -15,6 +15,7 @@ from . import (
     achievements,
     assets,
     credentials,
+    dashboard,
     home,
     host_files,
     identity,
@@ -41,6 +42,7 @@ GENERATORS: tuple[Generator, ...] = (
     learner_records.generate,  # opted-in learners' ClrCredentials (CLR 2.0) and record pages
     qr_codes.generate,  # each badge page's QR code (SVG)
     home.generate,
+    dashboard.generate,  # the issuer dashboard: credentials per month, statuses, stacks
     verify_page.generate,
     images.generate,  # badge art and logos from content/
     previews.generate,  # link-preview images (og:image), never one per credential

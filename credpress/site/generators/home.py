@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..data import SiteData
+from ..layout import relative
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
@@ -23,4 +24,5 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
         issuers=issuers,
         title=model.site.title,
         credential_count=len(site.records),
+        dashboard_href=relative(page, site.layout.dashboard) if model.site.dashboard else None,
     )

@@ -1,0 +1,244 @@
+"""The build cache: what an incremental rebuild may reuse, kept outside the output.
+
+A rebuild re-signs only the credentials whose inputs changed and re-renders only
+the badge pages whose inputs changed. Each reusable result is one file named by
+its **entry key**, a SHA-256 of everything that went into it:
+
+- a signed credential: the award, its achievement, its issuer, its lock values,
+  the site, the public key and verification method, credpress's version and a
+  digest of credpress's own code (so a new release, or an edited checkout, never
+  reuses output of older code);
+- a badge page: its whole render context (every value the template sees), the
+  digest of the signed JSON it embeds, and a digest of every template and static
+  file (built-in and the provider's ``site_templates/``).
+
+The cache lives in ``.credpress/cache/`` beside the content folder, which the
+build lock's ``.gitignore`` keeps out of git, never in the output folder. It is
+never trusted blindly: every entry starts with an HMAC-SHA256 tag over its key
+and body, keyed by a value derived from the signing key (its Ed25519 signature
+over a fixed label, RFC 8032 §5.1.6 signatures being deterministic), so a
+corrupt, truncated, edited or foreign entry (another key, another machine) is a
+miss and is rebuilt. A cache folder written by another credpress version or
+cache format is emptied. Deleting the cache only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .content.model import Site
+from .documents.record import CredentialRecord
+from .vc.keys import SigningKey
+
+CACHE_FORMAT = 1
+_TAG = 32  # bytes of HMAC-SHA256
+_KINDS = ("signed", "pages")
+_MANIFEST = "last-build"
+
+
+def cache_folder(project_root: Path) -> Path:
+    """Where the cache of the project whose content folder is in *project_root* lives."""
+    return Path(project_root) / ".credpress" / "cache"
+
+
+def _tree_digest(folders: Iterable[Path], suffixes: tuple[str, ...] | None = None) -> str:
+    """SHA-256 over the relative path and bytes of every file under *folders*, in sorted order."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            digest.update(b"-\0")
+            continue
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for path in files:
+            if suffixes and path.suffix not in suffixes:
+                continue
+            rel = path.relative_to(folder).as_posix().encode("utf-8")
+            data = path.read_bytes()
+            digest.update(b"%d\0%s%d\0" % (len(rel), rel, len(data)))
+            digest.update(data)
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def code_digest() -> str:
+    """credpress's version, cache format and a digest of its Python code and bundled data."""
+    package = Path(str(resources.files("credpress")))
+    tree = _tree_digest([package], (".py", ".json", ".jsonld", ".txt"))
+    return f"{__version__}:{CACHE_FORMAT}:{tree}"
+
+
+def templates_digest(user_templates: Path | None) -> str:
+    """A digest of every template and static file a page may use (built-in and the provider's)."""
+    package = Path(str(resources.files("credpress")))
+    folders = [package / "templates", package / "static"]
+    if user_templates is not None:
+        folders.append(Path(user_templates))
+    return _tree_digest(folders)
+
+
+def _plain(obj: Any) -> Any:
+    """A model object without its source file and line (where it was written is not what it says)."""
+    changes: dict[str, Any] = {name: "" for name in ("source",) if hasattr(obj, name)}
+    if hasattr(obj, "line"):
+        changes["line"] = 0
+    return replace(obj, **changes) if changes else obj
+
+
+def _sha(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+class BuildCache:
+    """Entries of one project's cache, bound to one signing key and one version of the code."""
+
+    def __init__(self, folder: Path, key: SigningKey, templates: Path | None):
+        self.folder = Path(folder)
+        self.code = code_digest()
+        self.templates = templates_digest(templates)
+        self.public_key = key.public_multibase
+        # Never the private key: a value only its holder can compute, used only as a MAC key.
+        self._mac_key = hashlib.sha256(key.sign(b"credpress build cache MAC key v1")).digest()
+        self.used: dict[str, set[str]] = {kind: set() for kind in _KINDS}
+        self.usable = self._prepare()
+
+    def _prepare(self) -> bool:
+        """Create the folders; empty a cache of another version or format. False if unusable."""
+        version = f"credpress cache {self.code.split(':', 1)[0]} format {CACHE_FORMAT}\n"
+        marker = self.folder / "VERSION"
+        try:
+            if self.folder.is_symlink() or (self.folder.exists() and not self.folder.is_dir()):
+                return False
+            current = marker.read_text("utf-8") if marker.is_file() else None
+            if current != version:
+                for kind in _KINDS:
+                    shutil.rmtree(self.folder / kind, ignore_errors=True)
+                for manifest in self.folder.glob(f"{_MANIFEST}-*.json"):
+                    manifest.unlink(missing_ok=True)
+            for kind in _KINDS:
+                (self.folder / kind).mkdir(parents=True, exist_ok=True)
+            if current != version:
+                marker.write_text(version, "utf-8")
+        except OSError:
+            return False
+        return True
+
+    # Entry keys ---------------------------------------------------------------
+
+    def signed_key(self, site: Site, record: CredentialRecord, method: str) -> str:
+        """The entry key of a record's signed credential."""
+        return _sha(
+            "signed",
+            self.code,
+            site,
+            _plain(record.issuer),
+            _plain(record.achievement),
+            _plain(record.award),
+            record.assignment,
+            record.json_path,
+            record.url,
+            self.public_key,
+            method,
+        )
+
+    def page_key(self, path: str, signed_digest: str, context: Any) -> str:
+        """The entry key of a page rendered at *path* from *context*: every value its template
+        sees (the site, the views) except the credential it embeds, which *signed_digest* stands for."""
+        return _sha("page", self.code, self.templates, path, signed_digest, context)
+
+    # Entries ------------------------------------------------------------------
+
+    def _tag(self, kind: str, key: str, body: bytes) -> bytes:
+        return hmac.new(self._mac_key, f"{kind}\0{key}\0".encode() + body, hashlib.sha256).digest()
+
+    def _read(self, path: Path, kind: str, key: str) -> bytes | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        tag, body = data[:_TAG], data[_TAG:]
+        if len(tag) != _TAG or not hmac.compare_digest(tag, self._tag(kind, key, body)):
+            return None
+        return body
+
+    def _write(self, path: Path, kind: str, key: str, body: bytes) -> None:
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(self._tag(kind, key, body) + body)
+            os.replace(tmp, path)
+        except OSError:  # a cache that cannot be written only costs time later
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+    def get(self, kind: str, key: str) -> bytes | None:
+        """The body stored under *key*, or None: missing, unreadable or failing its tag."""
+        self.used[kind].add(key)
+        return self._read(self.folder / kind / key, kind, key) if self.usable else None
+
+    def mark_used(self, kind: str, key: str) -> None:
+        """Keep *key* at :meth:`prune` (for entries read or written in worker processes)."""
+        self.used[kind].add(key)
+
+    def put(self, kind: str, key: str, body: bytes) -> None:
+        """Store *body* under *key*, atomically."""
+        self.used[kind].add(key)
+        if self.usable:
+            self._write(self.folder / kind / key, kind, key, body)
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use (and leftovers of interrupted writes)."""
+        if not self.usable:
+            return
+        for kind in _KINDS:
+            try:
+                names = os.listdir(self.folder / kind)
+            except OSError:
+                continue
+            for name in names:
+                if name not in self.used[kind]:
+                    (self.folder / kind / name).unlink(missing_ok=True)
+
+    # What the previous build published ---------------------------------------
+
+    def _manifest(self, out: Path) -> str:
+        """The manifest's file name for the output folder *out* (one per output folder)."""
+        return f"{_MANIFEST}-{hashlib.sha256(os.fsencode(Path(out).absolute())).hexdigest()[:16]}.json"
+
+    def previous(self, out: Path) -> dict[str, tuple[str, bool]] | None:
+        """What the previous build into *out* published: credential id -> (SHA-256 of its JSON,
+        revoked?); None if unknown (no cache, or a cache entry failing its tag)."""
+        name = self._manifest(out)
+        body = self._read(self.folder / name, "manifest", name) if self.usable else None
+        if body is None:
+            return None
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(data, dict):
+            return None
+        found: dict[str, tuple[str, bool]] = {}
+        for credential_id, value in data.items():
+            if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)):
+                return None
+            found[credential_id] = (value[0], bool(value[1]))
+        return found
+
+    def save_previous(self, out: Path, published: dict[str, tuple[str, bool]]) -> None:
+        """Remember what this build published into *out* (credential id -> (JSON digest, revoked?))."""
+        if self.usable:
+            name = self._manifest(out)
+            body = json.dumps({k: list(v) for k, v in published.items()}, sort_keys=True).encode("utf-8")
+            self._write(self.folder / name, "manifest", name, body)
