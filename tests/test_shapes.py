@@ -196,3 +196,30 @@ def test_generated_values_match_pyld(
     if not fast.startswith("JsonLdError") and not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f{]", fast):
         # (pyld leaves these raw where RDFC-1.0's canonical N-Quads escape them: not compared)
         assert _oxigraph(fast, seed=len(fast)) == fast
+
+
+def test_parallel_build_is_byte_identical_to_a_serial_one(tmp_path, monkeypatch):
+    from credpress import workers
+
+    awards = workers.PARALLEL_THRESHOLD + 50  # enough for the workers to fork
+    key_path = tmp_path / "key.pem"
+    keys.write_key_file(key_path, fixed_key())
+    slugs = sorted(p.stem for p in (EXAMPLE / "achievements").glob("*.yaml"))
+    lines = []
+    for i in range(awards):
+        lines += [f"- achievement: {slugs[i % len(slugs)]}", "  recipient:", f"    name: Learner {i}"]
+        lines += [f"    email: learner{i}@example.org", f"  awarded: 2026-0{1 + i % 9}-1{i % 10}"]
+    sites = {}
+    for mode, threshold in (("parallel", workers.PARALLEL_THRESHOLD), ("serial", 10**9)):
+        content = tmp_path / mode / "content"
+        shutil.copytree(EXAMPLE, content, ignore=shutil.ignore_patterns("credpress.lock", "awards"))
+        (content / "awards").mkdir()
+        (content / "awards" / "generated.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+        if mode == "serial":  # the same lock (ids, salts, indexes) as the parallel build drew
+            shutil.copy(tmp_path / "parallel" / "content" / "credpress.lock", content / "credpress.lock")
+        monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", threshold)
+        make_build(content, tmp_path / mode / "_site", key_path)
+        root = tmp_path / mode / "_site"
+        sites[mode] = {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert len(sites["parallel"]) > 2 * awards
+    assert sites["parallel"] == sites["serial"]
