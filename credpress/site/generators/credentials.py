@@ -21,7 +21,8 @@ def _credential_files(site: SiteData, index: int) -> list[tuple[str, bytes]]:
 
 
 def credential_files(site: SiteData, record: CredentialRecord) -> list[tuple[str, bytes]]:
-    """The credential's JSON and its badge page, which embeds the very same bytes."""
+    """The credential's JSON and its badge page (which links the JSON and verifies that file,
+    rather than carrying a second copy of it)."""
     data = json_bytes(record.document)
     views, page = site.views, record.page_path
     achievement, issuer, award = record.achievement, record.issuer, record.award
@@ -30,7 +31,6 @@ def credential_files(site: SiteData, record: CredentialRecord) -> list[tuple[str
         page,
         credential=views.credential(record),
         document=record.document,
-        document_json=data.decode("utf-8"),
         achievement=views.achievement(achievement, page),
         issuer=views.issuer(issuer.slug, page),
         title=f"{award.recipient.name}: {achievement.name}",
