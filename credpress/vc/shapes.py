@@ -81,8 +81,24 @@ class _Template:
 
     lines: tuple[tuple[str | int, ...], ...]
     bnode_lines: tuple[tuple[int, ...], ...]  # per blank node: its lines, once per occurrence (as pyld)
+    formats: tuple[str, ...] = ()  # each line as a str.format pattern: values, then labels
+
+    @classmethod
+    def of(cls, lines: list[tuple[str | int, ...]], bnode_lines: list[list[int]], values: int) -> _Template:
+        """The template, with its lines also compiled to format patterns (substituted in C)."""
+        formats = tuple(
+            "".join(
+                part.replace("{", "{{").replace("}", "}}")
+                if isinstance(part, str)
+                else "{" + str(part if part >= 0 else values - part - 1) + "}"
+                for part in line
+            )
+            for line in lines
+        )
+        return cls(tuple(lines), tuple(tuple(found) for found in bnode_lines), formats)
 
 
+_OWN = tuple(f"_:{index}" for index in range(256))  # blank nodes told apart by their place in the shape
 _UNKNOWN: Any = object()
 _roles: dict[Any, tuple[str, ...] | None] = {}  # shape -> "l"/"i" per leaf, or None (slow)
 _templates: dict[Any, _Template | None] = {}
@@ -336,7 +352,7 @@ def _learn_template(
                 while len(occurrences) < -part:
                     occurrences.append([])
                 occurrences[-part - 1].append(number)
-    template = _Template(tuple(lines), tuple(tuple(found) for found in occurrences))
+    template = _Template.of(lines, occurrences, len(leaves))
     result = _render(template, leaves, roles)
     reference = jsonld.canonize_expanded(jsonld.checked_expand(document))
     if result != reference:
@@ -355,8 +371,11 @@ def _render(template: _Template, leaves: list[str], roles: tuple[str, ...]) -> s
     # An RDF dataset is a set (RDF 1.1 Concepts §4): equal values of one property of one
     # node are one quad (JSON-LD's node map merges them), so lines that come out equal,
     # blank nodes told apart by their place in the shape, are kept once.
-    own = [f"_:{index}" for index in range(count)]
-    rendered = [_line(line, values, own) for line in lines]
+    formats = template.formats
+    rendered = [line.format(*values, *_OWN[:count]) for line in formats] if count <= len(_OWN) else []
+    if len(rendered) != len(lines):
+        own = [f"_:{index}" for index in range(count)]
+        rendered = [_line(line, values, own) for line in lines]
     kept = set(range(len(lines)))
     if len(set(rendered)) < len(rendered):
         first: dict[str, int] = {}
@@ -368,7 +387,7 @@ def _render(template: _Template, leaves: list[str], roles: tuple[str, ...]) -> s
     for node, found in enumerate(template.bnode_lines):
         names = ["_:z"] * count
         names[node] = "_:a"
-        quads = sorted(_line(lines[n], values, names) for n in found if n in kept)
+        quads = sorted(formats[n].format(*values, *names) for n in found if n in kept)
         hashes.append(hashlib.sha256("".join(quads).encode("utf-8")).hexdigest())
     if len(set(hashes)) < count:
         return None
@@ -376,7 +395,7 @@ def _render(template: _Template, leaves: list[str], roles: tuple[str, ...]) -> s
     labels = [""] * count
     for number, node in enumerate(sorted(range(count), key=hashes.__getitem__)):
         labels[node] = f"_:c14n{number}"
-    return "".join(sorted(_line(lines[number], values, labels) for number in kept))
+    return "".join(sorted(formats[number].format(*values, *labels) for number in kept))
 
 
 def _line(parts: tuple[str | int, ...], values: list[str], labels: list[str]) -> str:
