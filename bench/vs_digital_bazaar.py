@@ -58,11 +58,12 @@ def build(root: Path, count: int) -> dict[str, float]:
     done = subprocess.run(
         [sys.executable, "-c", CHILD, str(content), str(out), str(key_path)],
         env=env,
-        check=True,
         capture_output=True,
         text=True,
     )
     elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"the build of {count} awards failed:\n{done.stderr[-2000:]}")
     report = json.loads(done.stdout.strip().splitlines()[-1])
     sizes = [p.stat().st_size for p in out.rglob("*") if p.is_file()]
     per_credential = [
