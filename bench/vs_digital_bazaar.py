@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """credpress's whole build next to Digital Bazaar's signing alone, in one run.
 
-    python bench/vs_digital_bazaar.py [N] [--scale 10000,100000]
+    python bench/vs_digital_bazaar.py [N] [--scale 10000,65000]
 
 (a) builds N synthetic awards with credpress in a fresh process and times the
 whole process (start-up, sign, pages, status lists, write); (b) signs the same
@@ -10,7 +10,7 @@ document loader over credpress/data/contexts) in Node, timing the signing loop
 only; prints ms per credential for both and the ratio (ours full build / their
 signing alone). --scale also times full builds of those sizes, with the peak
 memory of the build process and of its largest worker, and output bytes per
-credential. Needs tests/interop/node_modules (see tests/interop/README.md).
+credential (a site holds at most 65,536 awards: half its status list). Needs tests/interop/node_modules (see tests/interop/README.md).
 Figures, not assertions: the machine's load (printed) moves them.
 """
 
