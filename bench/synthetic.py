@@ -27,5 +27,9 @@ def make_content(target: Path, awards: int) -> Path:
             f"    email: learner{i}@example.org",
             f"  awarded: {awarded.isoformat()}",
         ]
-    (target / "awards" / "generated.yaml").write_text("\n".join(lines) + "\n", "utf-8")
+    # 10,000 awards (5 lines each) a file: a content file may not exceed 2 MiB.
+    per_file = 5 * 10_000
+    for number, start_line in enumerate(range(0, len(lines), per_file)):
+        name = "generated.yaml" if len(lines) <= per_file else f"generated-{number:03d}.yaml"
+        (target / "awards" / name).write_text("\n".join(lines[start_line : start_line + per_file]) + "\n", "utf-8")
     return target

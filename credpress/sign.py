@@ -58,11 +58,19 @@ def _sign_record(
         return None, [Problem(record.award.source, record.award.line, "", str(exc))]
 
 
-def _sign_index(
-    state: tuple[Model, SigningKey, tuple[CredentialRecord, ...]], index: int
-) -> tuple[dict[str, Any] | None, list[Problem]]:
-    model, key, records = state
-    return _sign_record(model, key, records[index])
+Signed = tuple[dict[str, Any] | None, list[Problem]]
+
+
+def _sign_index(state: tuple[Model, SigningKey, tuple[CredentialRecord, ...], dict[int, Signed]], index: int) -> Signed:
+    model, key, records, done = state
+    return done[index] if index in done else _sign_record(model, key, records[index])
+
+
+def _first_of_each_achievement(records: tuple[CredentialRecord, ...]) -> list[int]:
+    first: dict[tuple[str, str], int] = {}
+    for index, record in enumerate(records):
+        first.setdefault((record.issuer.slug, record.achievement.slug), index)
+    return sorted(first.values())
 
 
 def sign_credentials(
@@ -73,7 +81,11 @@ def sign_credentials(
 ) -> tuple[CredentialRecord, ...]:
     """Every record with its signed credential; ContentError with every problem otherwise.
     *progress* is called with the number signed so far, now and then."""
-    results = workers.map_indices(_sign_index, len(records), (model, key, records), progress=progress)
+    # One credential of each achievement is signed here first, so the shapes of the
+    # canonicalizer (credpress.vc.shapes) are learned once, before the workers fork and
+    # inherit them, not once in every worker.
+    done = {index: _sign_record(model, key, records[index]) for index in _first_of_each_achievement(records)}
+    results = workers.map_indices(_sign_index, len(records), (model, key, records, done), progress=progress)
     problems = [p for _, found in results for p in found]
     if problems:
         raise ContentError(problems)

@@ -151,13 +151,18 @@ def test_refusing_a_document_costs_two_expansions_whatever_its_size(expansions, 
     for size in (2, 50, 200):
         expansions[0] = 0
         with pytest.raises(JsonLdError, match=re.escape(message)):
-            jsonld.canonize(_credential(size, **changes))
+            jsonld.canonize(_credential(size, **changes), via="pyld")
         # the old search re-expanded the document once per JSON path: ~4 * size + 30 times
         assert expansions[0] == 2
+        # the shape route first tries the document's shape once (two expansions more), then pyld's
+        expansions[0] = 0
+        with pytest.raises(JsonLdError, match=re.escape(message)):
+            jsonld.canonize(_credential(size, **changes), via="shapes")
+        assert expansions[0] <= 4
 
 
 def test_a_sound_document_is_expanded_once(expansions):
     from credpress.vc import jsonld
 
-    jsonld.canonize(_credential(50))
+    jsonld.canonize(_credential(50), via="pyld")
     assert expansions[0] == 1

@@ -41,7 +41,8 @@ def test_memo_is_private_and_used(example_site):
     assert pyld.JsonLdProcessor._process_context is not MemoProcessor._process_context
     processor._expand_memo.clear()
     path = next((example_site / "credentials").glob("*.json"))
-    jsonld.canonize({k: v for k, v in json.loads(path.read_text()).items() if k != "proof"})
+    # the pyld route: the shape route may answer from a shape learned earlier, unexpanded
+    jsonld.canonize({k: v for k, v in json.loads(path.read_text()).items() if k != "proof"}, via="pyld")
     assert processor._expand_memo
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 import yaml
@@ -316,7 +317,7 @@ INSPECT = r"""() => {
   const sameOrigin = (url) => { try { return new URL(url, location.href).origin === origin; } catch { return false; } };
   const ownScript = (s) => s.src
     ? sameOrigin(s.src) && new URL(s.src).pathname.includes("/assets/") && !s.textContent.trim()
-    : (s.type === "application/ld+json" && s.id === "credential-json") || (s.type === "application/json" && s.id === "site-issuers");
+    : s.type === "application/json" && s.id === "site-issuers";
   // Content images, the pathway diagram the build draws for a stack (escaped text only),
   // and the badge page's QR code.
   const ownImage = (i) => sameOrigin(i.src) && (new URL(i.src).pathname.includes("/images/")
@@ -509,8 +510,10 @@ def check_badge_page(page: Any, hostile: HostileSite, page_id: str) -> None:
     assert text_of(page, ".recipient") == recipient
     assert text_of(page, ".achievement-name") == achievement
     assert page.locator(".issued-by a").first.text_content() == ISSUER_NAME
-    # The JSON-LD copy in the page survived the </script>, <!-- and U+2028 payloads intact.
-    assert json.loads(text_of(page, "script#credential-json")) == hostile.documents[page_id]
+    # No second copy of the credential in the page: verify-ui.js checks the linked file itself.
+    assert page.locator("script#credential-json").count() == 0
+    href = page.locator('link[rel="alternate"][type="application/ld+json"]').get_attribute("href")
+    assert json.loads(page.request.get(urljoin(page.url, href)).text()) == hostile.documents[page_id]
     if page_id == "badge-ada-beta":
         link = page.get_by_role("link", name=EVIDENCE["name"], exact=True)
         assert link.get_attribute("href") == EVIDENCE["url"]

@@ -33,24 +33,18 @@ def _credential_files(site: SiteData, index: int) -> tuple[list[tuple[str, bytes
     data = record.document_bytes
     context = page_context(site, record)
     if site.cache is None:
-        return [(record.json_path, data), _badge_page(site, record, data, context)], ""
+        return [(record.json_path, data), _badge_page(site, record, context)], ""
     key = site.cache.page_key(record.page_path, hashlib.sha256(data).hexdigest(), (site.model.site, context))
     body = site.cache.get("pages", key)
     if body is not None:
         return [(record.json_path, data), (record.page_path + "index.html", body)], key
-    page = _badge_page(site, record, data, context)
+    page = _badge_page(site, record, context)
     site.cache.put("pages", key, page[1])
     return [(record.json_path, data), page], key
 
 
-def credential_files(site: SiteData, record: CredentialRecord) -> list[tuple[str, bytes]]:
-    """The credential's JSON and its badge page, which embeds the very same bytes."""
-    data = record.document_bytes
-    return [(record.json_path, data), _badge_page(site, record, data, page_context(site, record))]
-
-
 def page_context(site: SiteData, record: CredentialRecord) -> dict[str, Any]:
-    """What the badge page's template sees, besides the credential it embeds."""
+    """What the badge page's template sees."""
     views, page = site.views, record.page_path
     achievement, issuer, award = record.achievement, record.issuer, record.award
     return dict(
@@ -63,7 +57,5 @@ def page_context(site: SiteData, record: CredentialRecord) -> dict[str, Any]:
     )
 
 
-def _badge_page(site: SiteData, record: CredentialRecord, data: bytes, context: dict[str, Any]) -> tuple[str, bytes]:
-    return site.page(
-        "credential.html", record.page_path, document=record.document, document_json=data.decode("utf-8"), **context
-    )
+def _badge_page(site: SiteData, record: CredentialRecord, context: dict[str, Any]) -> tuple[str, bytes]:
+    return site.page("credential.html", record.page_path, document=record.document, **context)

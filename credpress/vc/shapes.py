@@ -1,0 +1,404 @@
+"""Shape-based RDFC-1.0: each document shape canonicalized once by pyld, its values substituted after.
+
+Credentials of one achievement have one *shape*: the same keys, types, contexts
+and structure; only string values differ (ids, names, dates, salts, hashes,
+status indexes, evidence). JSON-LD expansion and JSON-LD to RDF (the costly
+part) depend on the shape alone, so they are done once per shape, with unique
+placeholder strings, and the canonical N-Quads of every later document of the
+shape are built by substituting its values into those quads and redoing only
+the cheap, value-dependent part of RDF Dataset Canonicalization (RDFC-1.0 §4.4
+Canonicalization Algorithm with §4.6 Hash First Degree Quads).
+
+What is part of the shape (the cache key), never substituted:
+- ``@context`` (all of it), numbers, booleans and ``null``;
+- values of ``type`` and of every keyword but ``@id`` and ``@value`` (they
+  select type-scoped contexts, languages, containers);
+- strings that name blank nodes (``_:…``);
+- for each string that becomes an IRI: its scheme and whether an authority
+  (``//``) follows, which decide how JSON-LD 1.1 API §4.2 IRI Expansion treats
+  it, and which such strings are equal (equal ids are one node).
+
+A string may be substituted only where the probe shows pyld put the placeholder
+verbatim: as the whole lexical form of exactly one literal, or as a whole IRI
+(subject, object or graph name, never the object of ``rdf:type``). Anything
+else makes the shape "slow" (always pyld). A value is substituted only when
+its serialization cannot differ from pyld's: an IRI must be absolute, not a
+term of any bundled context, and free of characters N-Quads escapes in IRIs;
+a literal must be free of the control characters on which pyld's escaping and
+RDF 1.1 N-Quads §2.4 / RDFC-1.0 differ. Blank node labels depend on literal
+values, so they are recomputed for each document: the first-degree hash of
+every blank node (RDFC-1.0 §4.6) and, when those are all distinct, labels in
+hash order (§4.4.3 step 5); if two blank nodes share a hash (Hash N-Degree
+Quads, §4.8, would be needed) the document goes through pyld. The first
+document of a new shape is checked against pyld before the shape is kept.
+
+:func:`canonize` returns None whenever it does not answer; the caller
+(:func:`credpress.vc.jsonld.canonize`) then takes the pyld route.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from pyld.nquads import escape, serialize_nquad
+
+from ..errors import JsonLdError
+from . import contexts, jsonld
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_TOKEN = "cpph"
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-.]*):(//)?")
+# Characters rdf-canonize escapes in an IRI (RDF 1.1 N-Quads §2.4 IRIREF) and pyld
+# writes as they are, lone surrogates (not UTF-8), and, in literals, the control
+# characters pyld leaves raw but RDFC-1.0's canonical N-Quads escape as UCHAR or ECHAR.
+_IRI_DOUBT = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
+_LITERAL_DOUBT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_SHAPE_LIMIT = 1024
+_TEMPLATE_LIMIT = 4096
+
+stats = {"fast": 0, "pyld": 0, "shapes": 0}
+"""Documents answered here, documents left to pyld, shapes learned (this process)."""
+
+
+class _Unsupported(Exception):
+    """A document this module does not handle (the pyld route does)."""
+
+
+@dataclass(frozen=True)
+class _Template:
+    """The canonical quads of one shape with slots for values and blank node labels.
+
+    Each line is a tuple of parts: a str is fixed text, an int ``i >= 0`` the
+    value of leaf *i*, an int ``-k - 1`` the label of blank node *k*.
+    """
+
+    lines: tuple[tuple[str | int, ...], ...]
+    bnode_lines: tuple[tuple[int, ...], ...]  # per blank node: its lines, once per occurrence (as pyld)
+    formats: tuple[str, ...] = ()  # each line as a str.format pattern: values, then labels
+
+    @classmethod
+    def of(cls, lines: list[tuple[str | int, ...]], bnode_lines: list[list[int]], values: int) -> _Template:
+        """The template, with its lines also compiled to format patterns (substituted in C)."""
+        formats = tuple(
+            "".join(
+                part.replace("{", "{{").replace("}", "}}")
+                if isinstance(part, str)
+                else "{" + str(part if part >= 0 else values - part - 1) + "}"
+                for part in line
+            )
+            for line in lines
+        )
+        return cls(tuple(lines), tuple(tuple(found) for found in bnode_lines), formats)
+
+
+_OWN = tuple(f"_:{index}" for index in range(256))  # blank nodes told apart by their place in the shape
+_UNKNOWN: Any = object()
+_roles: dict[Any, tuple[str, ...] | None] = {}  # shape -> "l"/"i" per leaf, or None (slow)
+_templates: dict[Any, _Template | None] = {}
+
+
+def canonize(document: Any) -> str | None:
+    """RDFC-1.0 canonical N-Quads of *document* from its shape, or None (use pyld).
+
+    Raises JsonLdError only for what pyld's route raises for the same document
+    (the first document of a shape goes through pyld).
+    """
+    try:
+        leaves: list[str] = []
+        skeleton = _shape(document, False, leaves)
+    except (_Unsupported, RecursionError):
+        stats["pyld"] += 1
+        return None
+    roles = _roles.get(skeleton, _UNKNOWN)
+    if roles is _UNKNOWN:
+        roles = _learn_roles(document, leaves)
+        _remember(_roles, skeleton, roles, _SHAPE_LIMIT)
+    if roles is None or not _substitutable(leaves, roles):
+        stats["pyld"] += 1
+        return None
+    classes, pattern = _iri_key(leaves, roles)
+    key = (skeleton, classes, pattern)
+    if key in _templates:
+        template = _templates[key]
+        result = _render(template, leaves, roles) if template is not None else None
+    else:
+        template, result = _learn_template(document, leaves, roles, pattern)
+        _remember(_templates, key, template, _TEMPLATE_LIMIT)
+    stats["fast" if result is not None else "pyld"] += 1
+    return result
+
+
+def _remember(memo: dict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    if len(memo) >= limit:  # hostile inputs of many shapes: start again, never grow without bound
+        memo.clear()
+    memo[key] = value
+
+
+# --- Shapes: the walk that finds the leaves, and the one that replaces them -----------
+
+
+def _keyed(key: str) -> bool:
+    return key == "type" or (key.startswith("@") and key not in ("@id", "@value"))
+
+
+def _shape(value: Any, keyed: bool, leaves: list[str]) -> Any:
+    """The shape of *value* (hashable); its substitutable strings appended to *leaves*."""
+    if isinstance(value, str):
+        if keyed or value.startswith("_:"):
+            return ("k", value)
+        leaves.append(value)
+        return ("s",)
+    if isinstance(value, dict):
+        items: list[Any] = ["{"]
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise _Unsupported
+            if key == "@context":
+                items.append((key, json.dumps(item, ensure_ascii=False, allow_nan=False)))
+            else:
+                items.append((key, _shape(item, _keyed(key), leaves)))
+        return tuple(items)
+    if isinstance(value, list):
+        return ("[", *(_shape(item, keyed, leaves) for item in value))
+    if value is None or isinstance(value, (bool, int, float)):
+        # repr, not the value: 1 == 1.0 == True, and -0.0 == 0.0, yet JSON-LD to RDF
+        # writes each differently (JSON-LD 1.1 API §8.6 Object to RDF Conversion).
+        return (type(value).__name__, repr(value))
+    raise _Unsupported
+
+
+def _replace(value: Any, keyed: bool, new: list[str], position: list[int]) -> Any:
+    """A copy of *value* with its leaves (in :func:`_shape` order) replaced by *new*."""
+    if isinstance(value, str):
+        if keyed or value.startswith("_:"):
+            return value
+        position[0] += 1
+        return new[position[0] - 1]
+    if isinstance(value, dict):
+        return {
+            key: copy.deepcopy(item) if key == "@context" else _replace(item, _keyed(key), new, position)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_replace(item, keyed, new, position) for item in value]
+    return value
+
+
+def _placeholder(nonce: str, index: int, like: str) -> str:
+    """A unique string for leaf *index* that IRI expansion treats as it treats *like*."""
+    match = _SCHEME.match(like)
+    token = f"{_TOKEN}{nonce}v{index}z"
+    if match is None:
+        return token
+    return f"{match.group(1)}:{'//' if match.group(2) else ''}{token}"
+
+
+def _iri_key(leaves: list[str], roles: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[int, ...]]:
+    """For the leaves that are IRIs: scheme and authority of each, and which are equal."""
+    classes = []
+    pattern = []
+    first: dict[str, int] = {}
+    for index, (value, role) in enumerate(zip(leaves, roles)):
+        if role == "i":
+            match = _SCHEME.match(value)
+            classes.append((match.group(1), bool(match.group(2))) if match else None)
+            pattern.append(first.setdefault(value, index))
+    return tuple(classes), tuple(pattern)
+
+
+@cache
+def _context_terms() -> frozenset[str]:
+    """Every key of every bundled context: a value equal to a term may expand as that term
+    (JSON-LD 1.1 API §4.2 IRI Expansion, step 4), so it is never substituted."""
+    terms: set[str] = set()
+    stack: list[Any] = [contexts.document_loader(url)["document"] for url in contexts.context_index()]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            terms.update(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return frozenset(terms)
+
+
+def _substitutable(leaves: list[str], roles: tuple[str, ...]) -> bool:
+    terms = _context_terms()
+    for value, role in zip(leaves, roles):
+        if role == "l":
+            if _LITERAL_DOUBT.search(value):
+                return False
+        elif not jsonld._is_absolute(value) or value in terms or _IRI_DOUBT.search(value):
+            return False
+    return True
+
+
+# --- Learning a shape: pyld on a document of placeholders -----------------------------
+
+
+def _probe(document: Any, placeholders: list[str], nonce: str) -> list[tuple[str | int, ...]] | None:
+    """Quads of *document* with its leaves replaced by *placeholders*, each line cut into
+    parts (see :class:`_Template`), blank nodes as ``-k - 1``; None if any placeholder
+    lands anywhere but a whole literal or a whole IRI, or in ``rdf:type``."""
+    marker = _TOKEN + nonce
+    try:
+        dataset = jsonld.rdf_dataset(jsonld.checked_expand(_replace(document, False, placeholders, [0])))
+    except JsonLdError:
+        return None
+    index: dict[str, int] = {}
+    for i, p in enumerate(placeholders):
+        index.setdefault(p, i)  # equal placeholders (equal IRIs): the first leaf
+    bnodes: dict[str, str] = {}
+    lines = []
+    for graph, triples in dataset.items():
+        for triple in triples:
+            quad = {name: dict(component) for name, component in triple.items()}
+            if graph != "@default":  # as URDNA2015's step 2 adds it (pyld canon.main)
+                quad["name"] = {"type": "blank node" if graph.startswith("_:") else "IRI", "value": graph}
+            for name, component in quad.items():
+                value = component["value"]
+                if component["type"] == "blank node":
+                    label = bnodes.setdefault(value, f"_:{marker}b{len(bnodes)}z")
+                    component["value"] = label
+                elif marker in value and (
+                    value not in index
+                    or name == "predicate"
+                    or (name == "object" and quad["predicate"]["value"] == _RDF_TYPE)
+                ):
+                    return None
+                elif marker in (component.get("datatype") or "") or marker in (component.get("language") or ""):
+                    return None
+            lines.append(serialize_nquad(quad))
+    cut = re.compile("|".join(re.escape(p) for p in sorted({*index, *bnodes.values()}, key=len, reverse=True)))
+    slots: dict[str, int] = dict(index) | {label: -k - 1 for k, label in enumerate(bnodes.values())}
+    parts = []
+    for line in lines:
+        pieces: list[str | int] = []
+        start = 0
+        for match in cut.finditer(line):
+            if match.start() > start:
+                pieces.append(line[start : match.start()])
+            pieces.append(slots[match.group()])
+            start = match.end()
+        if start < len(line):
+            pieces.append(line[start:])
+        parts.append(tuple(pieces))
+    return parts
+
+
+def _roles_of(lines: list[tuple[str | int, ...]], count: int) -> tuple[str, ...] | None:
+    """Literal ("l"), IRI ("i") or nowhere ("-") for each leaf, from where its placeholder landed."""
+    literal = [0] * count
+    iri = [0] * count
+    for line in lines:
+        for position, part in enumerate(line):
+            if isinstance(part, int) and part >= 0:
+                before = line[position - 1] if position else ""
+                if isinstance(before, str) and before.endswith('"'):
+                    literal[part] += 1
+                elif isinstance(before, str) and before.endswith("<"):
+                    iri[part] += 1
+                else:
+                    return None
+    roles = []
+    for lit, ref in zip(literal, iri):
+        if lit == 1 and ref == 0:
+            roles.append("l")
+        elif ref >= 1 and lit == 0:
+            roles.append("i")
+        elif ref == lit == 0:
+            roles.append("-")  # lands nowhere, or shares the placeholder of an equal IRI
+        else:
+            return None
+    return tuple(roles)
+
+
+def _learn_roles(document: Any, leaves: list[str]) -> tuple[str, ...] | None:
+    """Which leaves become literals and which IRIs (every leaf its own placeholder)."""
+    stats["shapes"] += 1
+    nonce = secrets.token_hex(8)
+    lines = _probe(document, [_placeholder(nonce, i, value) for i, value in enumerate(leaves)], nonce)
+    roles = None if lines is None else _roles_of(lines, len(leaves))
+    return None if roles is None or "-" in roles else roles
+
+
+def _learn_template(
+    document: Any, leaves: list[str], roles: tuple[str, ...], pattern: tuple[int, ...]
+) -> tuple[_Template | None, str | None]:
+    """The template of this document's shape, checked against pyld on the document itself."""
+    nonce = secrets.token_hex(8)
+    placeholders = [_placeholder(nonce, i, value) for i, value in enumerate(leaves)]
+    iri_leaves = [i for i, role in enumerate(roles) if role == "i"]
+    for leaf, first in zip(iri_leaves, pattern):  # equal IRIs stay equal (one node)
+        placeholders[leaf] = placeholders[first]
+    lines = _probe(document, placeholders, nonce)
+    expected = list(roles)
+    for leaf, first in zip(iri_leaves, pattern):
+        if first != leaf:
+            expected[leaf] = "-"
+    if lines is None or _roles_of(lines, len(leaves)) != tuple(expected):
+        return None, None
+    occurrences: list[list[int]] = []
+    for number, line in enumerate(lines):
+        for part in line:
+            if isinstance(part, int) and part < 0:
+                while len(occurrences) < -part:
+                    occurrences.append([])
+                occurrences[-part - 1].append(number)
+    template = _Template.of(lines, occurrences, len(leaves))
+    result = _render(template, leaves, roles)
+    reference = jsonld.canonize_expanded(jsonld.checked_expand(document))
+    if result != reference:
+        return None, None
+    return template, result
+
+
+# --- Rendering a document of a known shape ----------------------------------------------
+
+
+def _render(template: _Template, leaves: list[str], roles: tuple[str, ...]) -> str | None:
+    """Canonical N-Quads of the template with *leaves*; None if Hash N-Degree Quads is needed."""
+    values = [escape(value) if role == "l" else value for value, role in zip(leaves, roles)]
+    lines = template.lines
+    count = len(template.bnode_lines)
+    # An RDF dataset is a set (RDF 1.1 Concepts §4): equal values of one property of one
+    # node are one quad (JSON-LD's node map merges them), so lines that come out equal,
+    # blank nodes told apart by their place in the shape, are kept once.
+    formats = template.formats
+    rendered = [line.format(*values, *_OWN[:count]) for line in formats] if count <= len(_OWN) else []
+    if len(rendered) != len(lines):
+        own = [f"_:{index}" for index in range(count)]
+        rendered = [_line(line, values, own) for line in lines]
+    kept = set(range(len(lines)))
+    if len(set(rendered)) < len(rendered):
+        first: dict[str, int] = {}
+        kept = {first.setdefault(text, number) for number, text in enumerate(rendered)}
+    if not count:
+        return "".join(sorted(rendered[number] for number in kept))
+    # RDFC-1.0 §4.6 Hash First Degree Quads: the node itself is _:a, every other _:z.
+    hashes = []
+    for node, found in enumerate(template.bnode_lines):
+        names = ["_:z"] * count
+        names[node] = "_:a"
+        quads = sorted(formats[n].format(*values, *names) for n in found if n in kept)
+        hashes.append(hashlib.sha256("".join(quads).encode("utf-8")).hexdigest())
+    if len(set(hashes)) < count:
+        return None
+    # §4.4.3 step 5: every hash unique, so canonical labels go in hash order.
+    labels = [""] * count
+    for number, node in enumerate(sorted(range(count), key=hashes.__getitem__)):
+        labels[node] = f"_:c14n{number}"
+    return "".join(sorted(formats[number].format(*values, *labels) for number in kept))
+
+
+def _line(parts: tuple[str | int, ...], values: list[str], labels: list[str]) -> str:
+    return "".join(
+        part if isinstance(part, str) else values[part] if part >= 0 else labels[-part - 1] for part in parts
+    )
