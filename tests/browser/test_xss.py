@@ -244,7 +244,7 @@ BADGES = {
     "badge-zoe-alpha-revoked": (ZOE, ALPHA_NAME),
     "badge-grace-beta": (GRACE, BETA_NAME),
 }
-PAGES = ["home", "issuer", "achievement-alpha", "achievement-beta", "achievement-cert", *BADGES, "verify"]
+PAGES = ["home", "issuer", "achievement-alpha", "achievement-beta", "achievement-cert", *BADGES, "verify", "dashboard"]
 
 
 @dataclass
@@ -289,6 +289,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileSite]:
         "home": "",
         "issuer": "issuers/acme/",
         "verify": "verify/",
+        "dashboard": "dashboard/",
         **{f"achievement-{slug}": f"achievements/{slug}/" for slug in ("alpha", "beta", "cert")},
     }
     by_award = {award: page_id for page_id, award in BADGES.items()}
@@ -337,8 +338,12 @@ INSPECT = r"""() => {
       }
     }
     const tag = el.localName;
+    // The dashboard draws its chart inline: an <svg> there may hold drawing elements only.
+    const DRAWING = ["g", "rect", "line", "text", "title", "desc", "tspan"];
+    const ownChart = tag === "svg" && el.closest(".dashboard-chart")
+      && [...el.querySelectorAll("*")].every((child) => DRAWING.includes(child.localName));
     if (["svg", "math", "iframe", "frame", "object", "embed", "base", "form", "template", "style"].includes(tag)
-        && !(tag === "form" && el.id === "verify-form")) findings.elements.push(tag);
+        && !(tag === "form" && el.id === "verify-form") && !ownChart) findings.elements.push(tag);
     if (tag === "img" && !ownImage(el)) findings.elements.push(`img ${el.getAttribute("src")}`);
     if (tag === "meta" && (el.httpEquiv || "").toLowerCase() === "refresh") findings.elements.push("meta refresh");
     if (tag === "a" && el.hasAttribute("href") && !["http:", "https:", "mailto:"].includes(el.protocol))
@@ -453,6 +458,7 @@ def expected_texts(page_id: str) -> list[str]:
         "badge-zoe-alpha-revoked": [ZOE, ALPHA_NAME, REVOKED_REASON],
         "badge-grace-beta": [GRACE, BETA_NAME],
         "verify": [],
+        "dashboard": [ALPHA_NAME, BETA_NAME, CERT_NAME],  # counts per achievement, by name; no learner
     }
     return [SITE_TITLE, "{{7*7}} {% raw %} ${7*7}", *by_page[page_id]]
 
