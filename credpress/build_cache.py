@@ -43,7 +43,7 @@ from .vc.keys import SigningKey
 
 CACHE_FORMAT = 1
 _TAG = 32  # bytes of HMAC-SHA256
-_KINDS = ("signed", "pages")
+_KINDS = ("signed", "pages", "qr")
 _MANIFEST = "last-build"
 
 
@@ -155,6 +155,11 @@ class BuildCache:
         """The entry key of a page rendered at *path* from *context*: every value its template
         sees (the site, the views) except the credential it embeds, which *signed_digest* stands for."""
         return _sha("page", self.code, self.templates, path, signed_digest, context)
+
+    def qr_key(self, url: str) -> str:
+        """The entry key of the QR code of *url* (a badge page URL never changes, and
+        choosing the code's mask is the costly part of drawing it)."""
+        return _sha("qr", self.code, url)
 
     # Entries ------------------------------------------------------------------
 

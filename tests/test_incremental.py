@@ -222,6 +222,24 @@ def test_corrupt_cache_is_ignored(tmp_path):
     assert tree(tmp_path / "_site") == tree(tmp_path / "_clean")
 
 
+def test_qr_codes_are_drawn_once_then_come_from_the_cache(tmp_path, monkeypatch):
+    from credpress.site.generators import qr_codes
+
+    project = Project(tmp_path)
+    project.build("_clean", cache=False)
+    project.build("_site")
+    assert len(list((cache_folder(tmp_path) / "qr").iterdir())) == len(
+        list((tmp_path / "_clean" / "credentials").glob("*.json"))
+    )
+
+    def no_drawing(url: str) -> bytes:
+        raise AssertionError(f"QR code of {url} drawn again")
+
+    monkeypatch.setattr(qr_codes, "qr_svg", no_drawing)
+    project.build("_site")
+    assert tree(tmp_path / "_site") == tree(tmp_path / "_clean")
+
+
 def test_cache_entries_of_another_key_or_version_are_not_used(tmp_path):
     folder = cache_folder(tmp_path)
     ours = BuildCache(folder, fixed_key(), None)

@@ -43,10 +43,21 @@ def qr_svg(url: str) -> bytes:
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
-    """Every credential's QR code (choosing the mask is the cost: on all cores)."""
-    yield from workers.map_indices(_qr_file, len(site.records), site)
+    """Every credential's QR code (choosing the mask is the cost: on all cores, and kept in
+    the build cache, since a badge page's URL never changes)."""
+    for file, key in workers.map_indices(_qr_file, len(site.records), site):
+        if site.cache is not None:
+            site.cache.mark_used("qr", key)
+        yield file
 
 
-def _qr_file(site: SiteData, index: int) -> tuple[str, bytes]:
+def _qr_file(site: SiteData, index: int) -> tuple[tuple[str, bytes], str]:
     record = site.records[index]
-    return record.qr_path, qr_svg(record.page_url)
+    if site.cache is None:
+        return (record.qr_path, qr_svg(record.page_url)), ""
+    key = site.cache.qr_key(record.page_url)
+    body = site.cache.get("qr", key)
+    if body is None:
+        body = qr_svg(record.page_url)
+        site.cache.put("qr", key, body)
+    return (record.qr_path, body), key
