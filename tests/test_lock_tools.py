@@ -16,7 +16,7 @@ from test_lock_rules import refused, tree
 
 from credpress.cli import main
 from credpress.content.lock import Lock, award_key
-from credpress.content.lock_tools import merge
+from credpress.content.lock_merge import merge
 from credpress.pipeline import check_content
 
 NEW = "- achievement: alpha\n  recipient:\n    name: {name}\n    email: {email}\n  awarded: 2026-07-01\n"

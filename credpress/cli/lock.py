@@ -29,7 +29,7 @@ def lock() -> None:
 @_CONTENT
 def repair(site: Path | None, content: Path) -> None:
     """Re-draw colliding ids and status indexes that the published site does not hold."""
-    from ..content.lock_tools import repair as run_repair
+    from ..content.lock_recover import repair as run_repair
 
     with exit_on_errors():
         done = run_repair(content, site)
@@ -46,7 +46,7 @@ def repair(site: Path | None, content: Path) -> None:
 @_CONTENT
 def recover(site: Path | None, content: Path) -> None:
     """Rebuild a lost credpress.lock from the published credentials."""
-    from ..content.lock_tools import recover as run_recover
+    from ..content.lock_recover import recover as run_recover
 
     with exit_on_errors():
         found = run_recover(content, site)

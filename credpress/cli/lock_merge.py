@@ -25,7 +25,7 @@ def lock_merge(files: tuple[Path, ...], install: bool, content: Path) -> None:
     that only the merged-in side has. Exit 1 (a conflict) if a collision is left.
     `credpress lock-merge --install` registers it in this repository.
     """
-    from ..content.lock_tools import install_merge_driver, merge_files
+    from ..content.lock_merge import install_merge_driver, merge_files
 
     if install:
         if files:

@@ -50,7 +50,7 @@ def _site(checker: Checker, source: SourceFile | None) -> Site | None:
     data = checker.mapping(source.data, SITE_SCHEMA, source.path)
     if data is None:
         return None
-    base = data["base_url"]  # checked and normalised by fields.base_url
+    base = data["base_url"]  # checked and normalised by urls.base_url
     preview = checker.preview_image(data, source)
     if preview is BAD:
         return None

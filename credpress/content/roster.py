@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ContentError, Problem
-from .fields import Invalid, did, email, markdown, moment, text, url
+from .fields import Invalid, did, email, markdown, moment, text
+from .urls import url
 
 # A roster is a spreadsheet of learners; anything larger is a mistake.
 MAX_ROSTER_BYTES = 20 * 1024 * 1024

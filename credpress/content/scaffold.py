@@ -23,7 +23,8 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from ..errors import CredpressError
-from .fields import Invalid, base_url, text
+from .fields import Invalid, text
+from .urls import base_url
 
 RENAMES = {"gitignore": ".gitignore", "github": ".github"}
 BADGE_IMAGE = "content/images/first-badge.png"

@@ -13,7 +13,6 @@ from typing import Any
 
 from .fields import (
     as_written,
-    base_url,
     choice,
     date_value,
     did,
@@ -30,8 +29,8 @@ from .fields import (
     number,
     slug,
     text,
-    url,
 )
+from .urls import base_url, url
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ fetch (safe HTTP and ``--map`` folders) → methods (verification method to key)
 URLs, worker processes).
 """
 
-from .checks import CHECK_IDS, Check, VerificationResult, verify_credential
+from .checks import VerificationResult, verify_credential
+from .results import CHECK_IDS, Check
 
 __all__ = ["CHECK_IDS", "Check", "VerificationResult", "verify_credential"]

@@ -35,57 +35,22 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from ..vc import bitstring as status_list
 from ..vc import clr, cryptosuites, datamodel
 from ..vc.contexts import is_known_context
 from . import embedded as embedding
-from .claims import achievement_of, learner_of, recipient_match
-from .fetch import FetchError, Resolver
+from .claims import achievement_of, issuer_id, learner_of, recipient_match
+from .fetch import Resolver
 from .methods import ResolvedMethod, resolve_method, verified_issuer
-
-CHECK_IDS = ("datamodel", "proof", "issuer-key", "status", "validity", "recipient")
-RECORD_CHECK_ID = "embedded"  # only for a learner record (CLR 2.0 ClrCredential), after the others
-PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
-# Failure codes that mean "authentic, but no longer (or not yet) valid".
-REVOKED_CODES = ("revoked", "suspended")
-EXPIRED_CODE = "expired"
-# The recipient check's failure: genuine (perhaps), but issued to someone else (OB 3.0 §9.3).
-NOT_RECIPIENT_CODE = "not-recipient"
-# Every status a result can have, the worst first (see the module docstring).
-STATUSES = ("failed", NOT_RECIPIENT_CODE, "revoked", "expired", "verified")
-
-
-@dataclass(frozen=True)
-class Check:
-    """One check's outcome: ``result`` is passed, failed or skipped."""
-
-    id: str
-    result: str
-    message: str
-    code: str = ""  # for a failure that is not "broken": revoked, suspended, expired, not-recipient
-    details: tuple[str, ...] = ()
-
-    @property
-    def failed(self) -> bool:
-        """Whether the check failed."""
-        return self.result == FAILED
-
-    def to_json(self) -> dict[str, Any]:
-        """The check as JSON (``credpress verify --json``)."""
-        out: dict[str, Any] = {"id": self.id, "result": self.result, "message": self.message}
-        if self.code:
-            out["code"] = self.code
-        if self.details:
-            out["details"] = list(self.details)
-        return out
-
-
-def _passed(check_id: str, message: str) -> Check:
-    return Check(check_id, PASSED, message)
-
-
-def _failed(check_id: str, message: str, code: str = "", details: list[str] | None = None) -> Check:
-    return Check(check_id, FAILED, message, code, tuple(details or ()))
+from .results import (
+    EXPIRED_CODE,
+    NOT_RECIPIENT_CODE,
+    RECORD_CHECK_ID,
+    REVOKED_CODES,
+    Check,
+)
+from .results import failed_check as _failed
+from .results import passed_check as _passed
+from .status import status_check
 
 
 @dataclass(frozen=True)
@@ -198,19 +163,6 @@ def _guard(check_id: str, run: Callable[[], Check]) -> Check:
         return _failed(check_id, f"could not be checked: {type(exc).__name__}: {exc}")
 
 
-def types_of(doc: dict[str, Any]) -> list[Any]:
-    """The document's ``type`` values as a list."""
-    value = doc.get("type")
-    return value if isinstance(value, list) else [value]
-
-
-def issuer_id(doc: dict[str, Any]) -> str | None:
-    """``issuer`` is a URI string or a Profile object with an ``id`` (VC DM 2.0 §4.7)."""
-    issuer = doc.get("issuer")
-    value = issuer.get("id") if isinstance(issuer, dict) else issuer
-    return value if isinstance(value, str) else None
-
-
 # --- datamodel ------------------------------------------------------------------------
 
 
@@ -318,92 +270,21 @@ def _issuer_key(keys: dict[str, ResolvedMethod], issuer: str | None) -> Check:
     return _passed("issuer-key", f"{named} is an assertionMethod key of the issuer {issuer}")
 
 
-# --- status (Bitstring Status List §3.2) ----------------------------------
-
-
-@dataclass(frozen=True)
-class StatusList:
-    """A verified, decoded status list."""
-
-    url: str
-    issuer: str | None
-    purpose: str
-    bits: bytes
+# --- status ----------------------------------------------------------------------------
 
 
 def _status(doc: dict[str, Any], issuer: str | None, resolver: Resolver, now: datetime) -> Check:
-    raw = doc.get("credentialStatus")
-    if raw is None:
-        return Check("status", SKIPPED, "no status: the credential has no credentialStatus")
-    entries = raw if isinstance(raw, list) else [raw]
-    messages = []
-    for entry in entries:
-        if not isinstance(entry, dict) or entry.get("type") != "BitstringStatusListEntry":
-            kind = entry.get("type") if isinstance(entry, dict) else type(entry).__name__
-            return _failed("status", f"cannot check credentialStatus of type {kind!r} (only BitstringStatusListEntry)")
-        url, purpose = entry.get("statusListCredential"), entry.get("statusPurpose")
-        index = _status_index(entry.get("statusListIndex"))
-        if not isinstance(url, str) or index is None or not isinstance(purpose, str):
-            return _failed(
-                "status", "credentialStatus needs statusListCredential, statusPurpose and a base-10 statusListIndex"
-            )
-        if purpose not in ("revocation", "suspension"):  # Bitstring Status List §2.1; OB uses revocation only
-            return _failed("status", f"statusPurpose {purpose!r} is not supported (revocation, suspension)")
-        if entry.get("statusSize", 1) not in (1, "1"):
-            return _failed("status", f"statusSize {entry.get('statusSize')!r} is not supported (only 1)")
-        found = resolver.remember(("status-list", url, now), partial(_load_status_list, url, resolver, now))
-        if isinstance(found, str):
-            return _failed("status", f"cannot check the status list {url}: {found}")
-        if found.issuer != issuer:
-            return _failed("status", f"the status list {url} is issued by {found.issuer}, not by {issuer}")
-        if found.purpose != purpose:
-            return _failed("status", f"the status list {url} is for {found.purpose!r}, the entry for {purpose!r}")
-        if index >= len(found.bits) * 8:
-            return _failed("status", f"statusListIndex {index} is beyond the end of the status list {url}")
-        # Bitstring Status List §2.2 bit order: index i is byte i // 8, mask 0x80 >> (i % 8) (left-most bit first).
-        if status_list.bit_is_set(found.bits, index):
-            code = "suspended" if purpose == "suspension" else "revoked"
-            return _failed("status", f"{code}: bit {index} is set in the {purpose} list {url}", code=code)
-        messages.append(f"not {purpose}-flagged (bit {index} of {url} is clear)")
-    return _passed("status", "; ".join(messages))
+    return status_check(doc, issuer, resolver, now, partial(_list_problem, resolver, now))
 
 
-def _status_index(value: Any) -> int | None:
-    # A base-10 string (Bitstring Status List §2.1); the 1EdTech validator's file uses a number, so accept one too.
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    return None
-
-
-def _load_status_list(url: str, resolver: Resolver, now: datetime) -> StatusList | str:
-    """The verified, decoded list at *url*, or why it cannot be used (fail closed)."""
-    try:
-        doc = resolver.fetch_json(url)
-    except FetchError as exc:
-        return str(exc)
-    if not isinstance(doc, dict):
-        return "it is not a JSON object"
-    if "BitstringStatusListCredential" not in types_of(doc):
-        return "it is not a BitstringStatusListCredential"
-    # The list is a credential too: its proofs and issuer key are checked the same way.
-    list_issuer = issuer_id(doc)
+def _list_problem(resolver: Resolver, now: datetime, doc: dict[str, Any]) -> str | None:
+    """Why a status list credential cannot be trusted: its proofs, issuer key and validity."""
     proofs, problem = _proof_list(doc)
     keys = {vm: resolve_method(vm, resolver) for vm in _methods(proofs)}
-    for check in (_proof(doc, proofs, problem, keys), _issuer_key(keys, list_issuer), _validity(doc, now)):
+    for check in (_proof(doc, proofs, problem, keys), _issuer_key(keys, issuer_id(doc)), _validity(doc, now)):
         if check.failed:
             return f"its {check.id} check failed: {check.message}"
-    subject = doc.get("credentialSubject")
-    if not isinstance(subject, dict) or subject.get("type") != "BitstringStatusList":
-        return "its credentialSubject is not a BitstringStatusList"
-    try:
-        bits = status_list.decode_list(subject.get("encodedList"))  # type: ignore[arg-type]
-    except ValueError as exc:
-        return str(exc)
-    if len(bits) * 8 < status_list.LIST_BITS:  # the spec's STATUS_LIST_LENGTH_ERROR
-        return f"the status list has {len(bits) * 8} entries, fewer than {status_list.LIST_BITS}"
-    return StatusList(url, list_issuer, str(subject.get("statusPurpose")), bits)
+    return None
 
 
 # --- validity and recipient -----------------------------------------------------------

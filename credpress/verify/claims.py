@@ -70,3 +70,16 @@ def recipient_match(doc: dict[str, Any], email: str) -> tuple[bool, str]:
         elif value.strip().lower() == wanted:
             return True, f"{wanted} matches the emailAddress identifier"
     return False, f"{wanted} does not match the credential's emailAddress identifier"
+
+
+def types_of(doc: dict[str, Any]) -> list[Any]:
+    """The document's ``type`` values as a list."""
+    value = doc.get("type")
+    return value if isinstance(value, list) else [value]
+
+
+def issuer_id(doc: dict[str, Any]) -> str | None:
+    """``issuer`` is a URI string or a Profile object with an ``id`` (VC DM 2.0 §4.7)."""
+    issuer = doc.get("issuer")
+    value = issuer.get("id") if isinstance(issuer, dict) else issuer
+    return value if isinstance(value, str) else None

@@ -31,11 +31,13 @@ from urllib.request import url2pathname
 
 from ..workers import map_indices
 from .baked import MAX_BADGE_BYTES, is_png, unbake
-from .checks import FAILED, STATUSES, Check, VerificationResult, types_of, verify_credential
+from .checks import VerificationResult, verify_credential
+from .claims import types_of
 from .fetch import MAX_BYTES, FetchError, Resolver
 from .jsondoc import JsonDocumentError, load_json
 from .localsite import base_url, is_credpress_output, local_hint, site_root
 from .page import PageError, credential_link, looks_like_html
+from .results import FAILED, STATUSES, Check
 
 
 class TargetError(ValueError):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .checks import NOT_RECIPIENT_CODE, VerificationResult
+from .checks import VerificationResult
+from .results import NOT_RECIPIENT_CODE
 
 # Exit statuses, documented in README "Verification" and in ``credpress verify --help``.
 EXIT_GENUINE = 0  # every credential verified
