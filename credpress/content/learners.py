@@ -29,7 +29,7 @@ from datetime import date
 
 from ..errors import ContentError, Problem
 from .checker import Checker
-from .lock import LOCK_NAME, RECORD_PREFIX, Assignment, Lock, draw_id, draw_index, draw_salt, is_erased
+from .lock import LOCK_NAME, RECORD_PREFIX, Assignment, Lock, draw_entry, is_erased
 from .model import Award, Model
 
 WITHDRAWN_REASON = "learner record withdrawn (public_record: false or no award left)"
@@ -126,17 +126,9 @@ def assign_records(
     used_ids = {entry["id"] for entry in lock.entries.values()}
     used_indexes = {entry["status_index"] for entry in lock.entries.values()}
     for learner in new:
-        lock.entries[learner.key] = {
-            "id": draw_id(random_bytes, used_ids),
-            "salt": draw_salt(random_bytes),
-            "status_index": draw_index(random_bytes, used_indexes),
-        }
+        lock.entries[learner.key] = draw_entry(random_bytes, used_ids, used_indexes)
         lock.changed = True
-    return {
-        learner.key: Assignment(entry["id"], entry["salt"], entry["status_index"])
-        for learner in wanted
-        for entry in (lock.entries[learner.key],)
-    }
+    return {learner.key: Assignment.of(lock.entries[learner.key]) for learner in wanted}
 
 
 def _issuer_of(lock: Lock, key: str, model: Model) -> str:

@@ -63,6 +63,20 @@ class Assignment:
     salt: str
     status_index: int  # this credential's bit in its issuer's status list
 
+    @classmethod
+    def of(cls, entry: dict[str, Any]) -> Assignment:
+        """The assignment a lock entry holds."""
+        return cls(str(entry["id"]), str(entry["salt"]), int(entry["status_index"]))
+
+
+def draw_entry(random_bytes: RandomBytes, used_ids: set[str], used_indexes: set[int]) -> dict[str, Any]:
+    """A new lock entry: an id, a salt and a status index, none used before (each added to *used*)."""
+    return {
+        "id": draw_id(random_bytes, used_ids),
+        "salt": draw_salt(random_bytes),
+        "status_index": draw_index(random_bytes, used_indexes),
+    }
+
 
 def draw_id(random_bytes: RandomBytes, used: set[str]) -> str:
     """A random UUID (v4) not in *used*, added to it (ids are never reused)."""
@@ -371,17 +385,11 @@ class Lock:
             )
         for award in missing:
             self.entries[award_key(award)] = {
-                "id": draw_id(random_bytes, used_ids),
-                "salt": draw_salt(random_bytes),
-                "status_index": draw_index(random_bytes, used_indexes),
+                **draw_entry(random_bytes, used_ids, used_indexes),
                 **({"stack": award.achievement} if award.stacked else {}),
             }
             self.changed = True
-        return {
-            award.fingerprint: Assignment(entry["id"], entry["salt"], entry["status_index"])
-            for award in awards
-            for entry in (self.entries[award_key(award)],)
-        }
+        return {award.fingerprint: Assignment.of(self.entries[award_key(award)]) for award in awards}
 
     def erased_indexes(self) -> dict[str, list[tuple[int, date]]]:
         """Issuer slug -> (status index, date) of every credential erased at its learner's request."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from ..content.model import Achievement, Award, Evidence, ImageFile, Issuer, Model
+from ..content.model import Achievement, Award, Evidence, ImageFile, Issuer, Model, Recipient
 from ..dates import add_duration, timestamp
 from ..site.layout import Layout
 from ..vc import bitstring
@@ -95,12 +95,12 @@ def _alignment(alignment: Any) -> dict[str, Any]:
     return out
 
 
-def recipient_identifiers(record: CredentialRecord) -> list[dict[str, Any]]:
-    """The subject's IdentityObjects: the hashed email (salted per credential) and the name."""
-    recipient = record.award.recipient
+def identity_objects(recipient: Recipient, salt: str, name: str) -> list[dict[str, Any]]:
+    """A subject's IdentityObjects: the hashed email (with *salt*, drawn per document so two
+    documents of one learner cannot be linked by it) and the *name*, unhashed."""
     identifiers: list[dict[str, Any]] = []
     if recipient.email or recipient.email_hash:
-        salt = record.assignment.salt if recipient.email else (recipient.salt or "")
+        salt = salt if recipient.email else (recipient.salt or "")
         identity = email_identity(recipient.email, salt) if recipient.email else recipient.email_hash
         identifiers.append(
             {
@@ -111,11 +111,15 @@ def recipient_identifiers(record: CredentialRecord) -> list[dict[str, Any]]:
                 "salt": salt,
             }
         )
-    # The learner's name is signed too, so the name a badge page shows is covered.
-    identifiers.append(
-        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": recipient.name}
-    )
+    # The learner's name is signed too, so the name a page shows is covered.
+    identifiers.append({"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name})
     return identifiers
+
+
+def recipient_identifiers(record: CredentialRecord) -> list[dict[str, Any]]:
+    """The subject's IdentityObjects: the hashed email (salted per credential) and the name."""
+    recipient = record.award.recipient
+    return identity_objects(recipient, record.assignment.salt, recipient.name)
 
 
 def unsigned_credential(record: CredentialRecord, model: Model) -> dict[str, Any]:

@@ -21,8 +21,7 @@ from ..dates import timestamp
 from ..site.layout import Layout
 from ..vc import bitstring
 from ..vc.contexts import CLR_V2, OB_V3, VC_V2
-from ..vc.recipient import email_identity
-from .credential import achievement_object, image_object, issuer_profile
+from .credential import achievement_object, identity_objects, image_object, issuer_profile
 from .record import CredentialRecord
 
 CLR_CONTEXT = [VC_V2, CLR_V2, OB_V3]  # the order the CLR 2.0 schema requires
@@ -129,20 +128,7 @@ def unsigned_clr(record: LearnerRecord, model: Model) -> dict[str, Any]:
     subject: dict[str, Any] = {"type": ["ClrSubject"]}
     if first.did:
         subject["id"] = first.did
-    identifiers: list[dict[str, Any]] = []
-    if first.email or first.email_hash:
-        salt = record.assignment.salt if first.email else (first.salt or "")
-        identity = email_identity(first.email, salt) if first.email else first.email_hash
-        identifiers.append(
-            {
-                "type": "IdentityObject",
-                "identityType": "emailAddress",
-                "hashed": True,
-                "identityHash": identity,
-                "salt": salt,
-            }
-        )
-    identifiers.append({"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": record.name})
+    identifiers = identity_objects(first, record.assignment.salt, record.name)
     subject["identifier"] = identifiers
     subject["verifiableCredential"] = [r.document for r in record.credentials]
     achievements = dict.fromkeys(r.achievement.slug for r in record.credentials)
