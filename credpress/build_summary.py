@@ -5,7 +5,7 @@ build cache remembers the SHA-256 of each credential's JSON; without it, the
 previous output folder's files are read). Expiry is counted as of the build's
 clock: the summary may depend on the clock, the output never does.
 
-Other features add to it: ``stacks_awarded`` (stacks the build awarded) and
+Other features add to it: ``stacks_awarded`` (new stacked credentials) and
 ``lines`` (one line of text per extra fact worth telling the provider).
 """
 
@@ -46,7 +46,7 @@ class BuildSummary:
     newly_revoked: int = 0  # of which revoked since the previous build
     expired: int = 0  # as of `as_of`
     as_of: str = ""  # the build's clock, UTC
-    stacks_awarded: int = 0  # filled by the stacks feature
+    stacks_awarded: int = 0  # stacked credentials new in this output (issued now, or first published now)
     warnings: int = 0
     new_urls: list[str] = field(default_factory=list)  # only when there are at most NEW_URLS_SHOWN new ones
     lines: list[str] = field(default_factory=list)  # extra lines other features add
@@ -61,7 +61,7 @@ class BuildSummary:
             f"{self.credentials} credentials: {self.new} new, {self.changed} changed, {self.unchanged} unchanged",
             f"{self.revoked} revoked ({self.newly_revoked} since the previous build), "
             f"{self.expired} expired as of {self.as_of}",
-            f"{self.stacks_awarded} stacks awarded, {self.warnings} warnings, {self.files} files",
+            f"{self.stacks_awarded} of the new ones stacked (awarded for a completed stack), {self.warnings} warnings, {self.files} files",
         ]
         out += [f"new: {url}" for url in self.new_urls]
         return out + list(self.lines)
