@@ -92,7 +92,15 @@ def sign_with_digital_bazaar(out: Path, workdir: Path) -> dict[str, float]:
     interop = REPO / "tests" / "interop"
     with source.open("rb") as stdin:
         done = subprocess.run(
-            ["node", str(interop / "sign-db-batch.mjs"), "--seed", SEED.hex(), "--vm", "did:web:bench.example#key-1"]
+            [
+                "node",
+                str(interop / "sign-db.mjs"),
+                "--batch",
+                "--seed",
+                SEED.hex(),
+                "--vm",
+                "did:web:bench.example#key-1",
+            ]
             + ["--contexts", str(REPO / "credpress" / "data" / "contexts")],
             stdin=stdin,
             cwd=interop,
