@@ -14,9 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-import rfc8785
-
-from . import contexts, jsonld, multibase
+from . import contexts, jcs, jsonld, multibase
 from .keys import SigningKey, verify_signature
 
 
@@ -49,7 +47,7 @@ class EddsaJcs2022:
     def canonicalize(self, document: dict[str, Any]) -> bytes:
         """The document's JCS serialization (after refusing unknown contexts)."""
         contexts.check_contexts(document)
-        return rfc8785.dumps(document)
+        return jcs.dumps(document)
 
 
 SUITES: dict[str, Cryptosuite] = {s.name: s for s in (EddsaRdfc2022(), EddsaJcs2022())}
