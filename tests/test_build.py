@@ -314,3 +314,12 @@ def test_output_inside_content_is_refused(small_content, key_file):
 
     with pytest.raises(ContentError):
         make_build(small_content, small_content / "_site", key_file)
+
+
+def test_page_indentation_is_dropped_but_preformatted_text_is_kept() -> None:
+    from credpress.site.render import strip_indentation
+
+    assert strip_indentation("<div>\n    <p>a\n\t  b</p>\n</div>\n") == "<div>\n<p>a\nb</p>\n</div>\n"
+    kept = "<div>\n  <pre>  x\n    y</pre>\n</div>"
+    assert strip_indentation(kept) == kept
+    assert strip_indentation("<form>\n  <textarea>\n  z</textarea>") == "<form>\n  <textarea>\n  z</textarea>"

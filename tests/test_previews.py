@@ -177,3 +177,12 @@ def test_svg_badge_art_gets_the_typographic_preview(small_content: Path, key_fil
         assert drawn.size == (1200, 627)
         # no art: the left part of the card is white except the words
         assert drawn.convert("L").crop((72, 480, 480, 540)).getextrema() == (255, 255)
+
+
+def test_twitter_tags_fall_back_to_open_graph(example_site: Path) -> None:
+    # X reads og:title/og:description/og:image when the twitter: ones are absent, so a
+    # page carries them once; only the card type and image alt are twitter-specific.
+    page = (example_site / "index.html").read_text("utf-8")
+    assert 'name="twitter:card"' in page and 'property="og:title"' in page
+    for duplicate in ("twitter:title", "twitter:description", 'name="twitter:image"'):
+        assert duplicate not in page

@@ -1090,7 +1090,7 @@ def test_credential_with_duplicate_members_fails(site: Site, tmp_path: Path):
     path = good_credential(site)
     text = path.read_text("utf-8")
     forged = tmp_path / "forged.json"
-    forged.write_text(text.replace('"name": ', '"name": "Forged", "name": ', 1), "utf-8")
+    forged.write_text(text.replace('"name":', '"name":"Forged","name":', 1), "utf-8")
     assert json.loads(forged.read_text("utf-8")) == json.loads(text)  # Python alone would not see it
     result = run(str(forged), *site_args(site))
     assert result.exit_code == 1 and "duplicate member name 'name'" in result.stdout
@@ -1099,7 +1099,7 @@ def test_credential_with_duplicate_members_fails(site: Site, tmp_path: Path):
 def test_did_document_and_status_list_with_duplicate_members_fail(site: Site, rich, tmp_path: Path):
     did_text = (site.out / DID_PATH).read_text("utf-8")
     write_json(tmp_path / "did" / DID_PATH, {})
-    (tmp_path / "did" / DID_PATH).write_text(did_text.replace('"id": ', '"id": "did:web:x", "id": ', 1), "utf-8")
+    (tmp_path / "did" / DID_PATH).write_text(did_text.replace('"id":', '"id":"did:web:x","id":', 1), "utf-8")
     resolver = site.resolver((BASE + "issuers/", tmp_path / "did" / "issuers"))
     result = verify(rich, resolver)
     assert "issuer-key" in failed_ids(result) and "duplicate member name 'id'" in result.check("issuer-key").message
@@ -1107,7 +1107,7 @@ def test_did_document_and_status_list_with_duplicate_members_fail(site: Site, ri
     relative = status[len(BASE) :]
     list_text = (site.out / relative).read_text("utf-8")
     write_json(tmp_path / "list" / relative, {})
-    (tmp_path / "list" / relative).write_text(list_text.replace('"id": ', '"id": "x", "id": ', 1), "utf-8")
+    (tmp_path / "list" / relative).write_text(list_text.replace('"id":', '"id":"x","id":', 1), "utf-8")
     resolver = site.resolver((BASE + relative.split("/")[0] + "/", tmp_path / "list" / relative.split("/")[0]))
     result = verify(rich, resolver)
     assert "duplicate member name 'id'" in result.check("status").message

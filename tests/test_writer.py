@@ -144,7 +144,7 @@ def test_commit_replaces_the_output_with_exactly_the_new_files(out: Path) -> Non
     writer.write_bytes("credentials/b.json", json_bytes({"b": "é"}))
     staged = writer.tmp.stat().st_ino
     writer.commit()
-    assert tree(out) == {"index.html": b"new home", "credentials/b.json": '{\n  "b": "é"\n}\n'.encode()}
+    assert tree(out) == {"index.html": b"new home", "credentials/b.json": '{"b":"é"}\n'.encode()}
     assert out.stat().st_ino == staged  # the staged folder itself, renamed in; no copying
     assert leftovers(out.parent, out) == []
 

@@ -79,8 +79,9 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def json_bytes(data: Any) -> bytes:
-    """Fixed formatting: 2-space indent, UTF-8, key order as built, final newline."""
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """Fixed formatting: compact (no indentation: a fifth of a credential's bytes
+    would be spaces), UTF-8, key order as built, final newline."""
+    return (json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
 
 class Writer:
