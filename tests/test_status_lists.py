@@ -384,7 +384,9 @@ def test_the_example_spread_over_three_lists_verifies_and_exactly_the_revoked_fa
         assert number is not None
         in_list[path.stem] = number
     assert set(in_list.values()) == {1, 2, 3}
-    assert {in_list[i] for i in REVOKED} - {1}, "a revoked credential (by hand or by cascade) is in a later list"
+    # revoked by hand, revoked by cascade (a stack), and the learner record: all in later lists
+    records = {p.stem for p in (site / "records").glob("*.json")}
+    assert records and 1 not in {in_list[i] for i in REVOKED | records}
     result = CliRunner().invoke(
         main, ["verify", str(site), "--map", f"{base}={site}", "--offline", "--now", "2027-01-15", "--json"]
     )
@@ -393,3 +395,22 @@ def test_the_example_spread_over_three_lists_verifies_and_exactly_the_revoked_fa
     assert set(statuses) == set(in_list)  # every credential and learner record
     assert {k for k, s in statuses.items() if s != "verified"} == REVOKED
     assert {s for k, s in statuses.items() if k in REVOKED} == {"revoked"}
+
+
+def test_learner_records_beyond_the_last_list_are_refused(monkeypatch):
+    from conftest import EXAMPLE
+
+    from credpress.content.learners import assign_records
+
+    model, _ = check_content(EXAMPLE)
+    lock = Lock.read(EXAMPLE)
+    record = next(k for k in lock.entries if k.startswith("record-"))
+    del lock.entries[record]  # its learner opted in: a record to draw
+    monkeypatch.setattr(status_index, "PER_LIST", 1)
+    for n in range(1, MAX_LISTS):  # list 1 holds the example's entries; one more in every other list
+        lock.entries[f"{n:032x}"] = _entry(n, n * LIST_BITS)
+    with pytest.raises(ContentError) as caught:
+        assign_records(lock, model, seeded_random(), False, date(2026, 12, 1))
+    (problem,) = caught.value.problems
+    assert problem.message.startswith("learner record: no room for 1 more status index: credpress fills")
+    assert not lock.changed
