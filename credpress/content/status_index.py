@@ -10,8 +10,10 @@ every issuer had one list still means exactly what it meant.
 No two entries of a lock share an index, whatever their issuers, so the lock's
 rules need no issuer. New indexes are drawn at random in the lowest list whose
 range holds fewer than :data:`PER_LIST` (half its bits) of the lock's indexes:
-a random draw then takes two tries at worst on average, and each list is filled
-only half (Bitstring Status List §6.1: a list's group privacy is its size).
+a random draw then takes at most two tries on average, and each list holds tens
+of thousands of credentials before the next opens (Bitstring Status List §6.1:
+holders' group privacy comes from the list's length and how many of its entries
+are allocated).
 """
 
 from __future__ import annotations
