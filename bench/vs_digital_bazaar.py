@@ -10,7 +10,8 @@ document loader over credpress/data/contexts) in Node, timing the signing loop
 only; prints ms per credential for both and the ratio (ours full build / their
 signing alone). --scale also times full builds of those sizes, with the peak
 memory of the build process and of its largest worker, and output bytes per
-credential (a site holds at most 65,536 awards: half its status list). Needs tests/interop/node_modules (see tests/interop/README.md).
+credential (past 65,536 awards an issuer's credentials go to a second status list). Needs tests/interop/node_modules
+(see tests/interop/README.md).
 Figures, not assertions: the machine's load (printed) moves them.
 """
 

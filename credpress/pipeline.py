@@ -128,7 +128,7 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
         records, digests = _sign(model, key, unsigned, cache, options.progress)
         learners = sign_learner_records(model, key, learner_records(model, records, record_assignments))
         records = link_learner_pages(records, learners)
-        status_lists = sign_status_lists(model, key, records, lock.erased_indexes())
+        status_lists = sign_status_lists(model, key, records, lock.erased_indexes(), learners)
         site = SiteData(
             model,
             records,

@@ -19,7 +19,7 @@ from .content.model import Model
 from .documents.credential import unsigned_credential
 from .documents.learner import LearnerRecord, unsigned_clr
 from .documents.record import CredentialRecord
-from .documents.status_list import status_list
+from .documents.status_list import status_lists
 from .errors import ContentError, JsonLdError, Problem
 from .output.writer import json_bytes
 from .site.layout import Layout
@@ -176,15 +176,19 @@ def sign_status_lists(
     key: SigningKey,
     records: tuple[CredentialRecord, ...],
     erased: Mapping[str, Sequence[tuple[int, date]]] | None = None,
-) -> dict[str, dict[str, Any]]:
-    """Each issuer's revocation list, signed, with the bits of its revoked awards and of its
-    erased credentials (*erased*: issuer slug -> (index, date), from the lock) set."""
+    learner_records: Sequence[LearnerRecord] = (),
+) -> dict[str, dict[int, dict[str, Any]]]:
+    """Each issuer's revocation lists (list number -> list), signed, with the bits of its revoked awards
+    and of its erased credentials (*erased*: issuer slug -> (index, date), from the lock) set."""
     layout = Layout(model.site)
-    lists = {}
+    lists: dict[str, dict[int, dict[str, Any]]] = {}
     for slug, issuer in model.issuers.items():
-        document = status_list(issuer, model, records, (erased or {}).get(slug, ()))
         method = f"{layout.issuer_did(slug)}#{issuer.active_key(key.public_multibase).id}"
-        lists[slug] = cryptosuites.sign_document(
-            document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
-        )
+        documents = status_lists(issuer, model, records, (erased or {}).get(slug, ()), learner_records)
+        lists[slug] = {
+            number: cryptosuites.sign_document(
+                document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
+            )
+            for number, document in documents.items()
+        }
     return lists

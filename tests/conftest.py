@@ -76,3 +76,25 @@ def example_site(tmp_path_factory) -> Path:
     keys.write_key_file(key_path, fixed_key())
     make_build(content, root / "_site", key_path)
     return root / "_site"
+
+
+@pytest.fixture(scope="session")
+def example_site_in_lists(tmp_path_factory) -> Path:
+    """The example content as if its issuer had spilled into later status lists: every lock
+    entry but the first two moved to list 2 or 3 (same bit), built once with the fixed key."""
+    import json
+
+    from credpress.vc.bitstring import LIST_BITS
+
+    root = tmp_path_factory.mktemp("example-lists")
+    content = root / "content"
+    shutil.copytree(EXAMPLE, content)
+    lock = content / "credpress.lock"
+    data = json.loads(lock.read_text("utf-8"))
+    for n, entry in enumerate(data["awards"].values()):
+        entry["status_index"] += 0 if n < 2 else (1 + n % 2) * LIST_BITS
+    lock.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    key_path = root / "key.pem"
+    keys.write_key_file(key_path, fixed_key())
+    make_build(content, root / "_site", key_path)
+    return root / "_site"

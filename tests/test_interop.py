@@ -75,6 +75,23 @@ def test_every_example_credential_verifies_and_exactly_the_revoked_fail(script, 
             assert line.get("steps", {}).get("valid_signature", True) is True
 
 
+@pytest.mark.parametrize("script", ["verify-db.mjs", "verify-dcc.mjs"])
+def test_credentials_in_later_status_lists_verify_and_exactly_the_revoked_fail(script, example_site_in_lists):
+    """The example with its lock spread over status lists 1 to 3 (conftest): each verifier fetches
+    the list a credential names and reads its bit there."""
+    result = _run(script, example_site_in_lists)
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == len(list((example_site_in_lists / "credentials").glob("*.json")))
+    failed = {Path(line["file"]).stem for line in lines if not line["verified"]}
+    assert failed == _revoked_ids(), result.stdout + result.stderr
+    later = set()
+    for line in lines:
+        credential = json.loads(Path(line["file"]).read_text())
+        if not credential["credentialStatus"]["statusListCredential"].endswith("/revocation-1.json"):
+            later.add(Path(line["file"]).stem)
+    assert later - failed and later & failed  # genuine and revoked credentials in lists 2 and 3
+
+
 @pytest.fixture(scope="module")
 def tampered_site(example_site, tmp_path_factory) -> tuple[Path, list[Path]]:
     site = tmp_path_factory.mktemp("tampered") / "_site"

@@ -446,6 +446,27 @@ def test_site_issuers_are_embedded_in_the_verify_page(sites: Sites):
     assert sites.site_issuers() == [{"did": DID, "name": "Northwind Data Academy"}]
 
 
+def test_verify_js_checks_each_credential_against_the_list_it_names(example_site_in_lists: Path):
+    """The example with its lock spread over status lists 1 to 3 (conftest): verify.js fetches the
+    list each credential names and reads the bit there, as credpress verify does."""
+    from test_verify import REVOKED as REVOKED_IDS
+
+    site = example_site_in_lists
+    paths = sorted((site / "credentials").glob("*.json")) + sorted((site / "records").glob("*.json"))
+    answer = run_verify_js(
+        {
+            "maps": [[BASE, str(site)]],
+            "siteIssuers": Sites(site, site).site_issuers(),
+            "cases": [{"name": p.stem, "text": p.read_text("utf-8")} for p in paths],
+        }
+    )
+    states = {r["name"]: r["state"] for r in answer["results"]}
+    assert {name for name, state in states.items() if state != "verified"} == REVOKED_IDS
+    assert {states[name] for name in REVOKED_IDS} == {"revoked"}
+    lists = {url.rsplit("/", 1)[1] for url in answer["fetched"] if "/status/" in url}
+    assert lists == {"revocation-1.json", "revocation-2.json", "revocation-3.json"}
+
+
 def baked_png(*chunks: tuple[bytes, bytes]) -> bytes:
     """The example badge image with text chunks (type, credential) after its header."""
     png = (REPO / "content" / "images" / "python-foundations.png").read_bytes()

@@ -31,6 +31,7 @@ from ..errors import ContentError, Problem
 from .checker import Checker
 from .lock import LOCK_NAME, RECORD_PREFIX, Assignment, Lock, draw_entry, is_erased
 from .model import Award, Model
+from .status_index import full_message
 
 WITHDRAWN_REASON = "learner record withdrawn (public_record: false or no award left)"
 
@@ -124,7 +125,10 @@ def assign_records(
     for key, issuer in withdraw:
         lock.erase(key, today, WITHDRAWN_REASON, issuer)
     used_ids = {entry["id"] for entry in lock.entries.values()}
-    used_indexes = {entry["status_index"] for entry in lock.entries.values()}
+    used_indexes = lock.index_pool()
+    if len(new) > (room := used_indexes.room()):
+        first = new[room].awards[0]  # the first record that does not fit
+        raise ContentError([Problem(first.source, first.line, "", f"learner record: {full_message(len(new) - room)}")])
     for learner in new:
         lock.entries[learner.key] = draw_entry(random_bytes, used_ids, used_indexes)
         lock.changed = True

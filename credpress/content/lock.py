@@ -10,7 +10,9 @@ on other machines, reordering, renaming and splitting files.
 Its rules, checked every time it is read:
 
 - every entry is an object with ``id`` (a UUID), ``salt`` (16 hex digits) and
-  ``status_index`` (0 to 131071); no two entries share an award, an id or an index;
+  ``status_index`` (0 to 8,388,607: list ``index // 131072 + 1`` of the issuer's
+  status lists, bit ``index % 131072`` of it; see :mod:`.status_index`); no two
+  entries share an award, an id or an index;
 - an entry is never deleted: a credential the lock says was issued must still
   have its award in the content (the build refuses otherwise), unless it was
   *erased* (``credpress erase``): then the entry keeps only its id and index,
@@ -36,6 +38,7 @@ from ..output.writer import atomic_write
 from ..vc.bitstring import LIST_BITS
 from . import stacks
 from .model import Award, Model
+from .status_index import INDEX_LIMIT, MAX_LISTS, IndexPool, describe, full_message, list_bit, list_number
 
 LOCK_NAME = "credpress.lock"
 VERSION = 1
@@ -61,7 +64,17 @@ _RECORD_KEY = re.compile(RECORD_PREFIX + "[0-9a-f]{32}")
 class Assignment:
     credential_id: str  # a UUID, also the credential's file name
     salt: str
-    status_index: int  # this credential's bit in its issuer's status list
+    status_index: int  # this credential's place in its issuer's status lists (content.status_index)
+
+    @property
+    def status_list(self) -> int:
+        """The number (from 1) of the issuer's status list that holds this credential's bit."""
+        return list_number(self.status_index)
+
+    @property
+    def list_index(self) -> int:
+        """This credential's bit in that list: its ``statusListIndex``."""
+        return list_bit(self.status_index)
 
     @classmethod
     def of(cls, entry: dict[str, Any]) -> Assignment:
@@ -69,12 +82,12 @@ class Assignment:
         return cls(str(entry["id"]), str(entry["salt"]), int(entry["status_index"]))
 
 
-def draw_entry(random_bytes: RandomBytes, used_ids: set[str], used_indexes: set[int]) -> dict[str, Any]:
+def draw_entry(random_bytes: RandomBytes, used_ids: set[str], used_indexes: IndexPool) -> dict[str, Any]:
     """A new lock entry: an id, a salt and a status index, none used before (each added to *used*)."""
     return {
         "id": draw_id(random_bytes, used_ids),
         "salt": draw_salt(random_bytes),
-        "status_index": draw_index(random_bytes, used_indexes),
+        "status_index": used_indexes.draw(random_bytes),
     }
 
 
@@ -88,13 +101,8 @@ def draw_salt(random_bytes: RandomBytes) -> str:
     return random_bytes(8).hex()
 
 
-def draw_index(random_bytes: RandomBytes, used: set[int]) -> int:
-    """A random status list index not in *used*, added to it (bits are never reused)."""
-    return _draw(lambda: int.from_bytes(random_bytes(3), "big") % LIST_BITS, used)
-
-
 def _draw(make: Callable[[], T], used: set[T]) -> T:
-    """A random value not used before (ids and indexes are never reused)."""
+    """A random value not used before (ids are never reused)."""
     while True:
         value = make()
         if value not in used:
@@ -202,8 +210,11 @@ def _malformed(entry: LockEntry) -> str | None:
     if not isinstance(value["id"], str) or not _UUID.fullmatch(value["id"]):
         return f"{name}: credential id {value['id']!r} is not a UUID (like 0470402b-3e37-47a3-a725-2e6a8ad485b7)"
     index = value["status_index"]
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < LIST_BITS:
-        return f"{name}: status index {index!r} is not a whole number from 0 to {LIST_BITS - 1}"
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < INDEX_LIMIT:
+        return (
+            f"{name}: status index {index!r} is not a whole number from 0 to {INDEX_LIMIT - 1} "
+            f"({MAX_LISTS} status lists of {LIST_BITS} bits)"
+        )
     if is_erased(value):
         info = value["erased"]
         if not isinstance(info, dict) or sorted(info) != sorted(ERASED_INFO):
@@ -265,7 +276,7 @@ def collision_problem(collision: Collision, display: str) -> Problem:
     else:
         ids = " and ".join(e.value["id"] for e in collision.entries)
         message = (
-            f"status index {collision.value} is used by the entries at {where} (credentials {ids}): "
+            f"status index {describe(collision.value)} is used by the entries at {where} (credentials {ids}): "
             "revoking one would revoke the other"
         )
     return Problem(display, others[-1].line, "", f"{message}; {REPAIR_HINT}")
@@ -373,16 +384,10 @@ class Lock:
                 ]
             )
         used_ids = {entry["id"] for entry in self.entries.values()}
-        used_indexes = {entry["status_index"] for entry in self.entries.values()}
-        if missing and len(used_indexes) + len(missing) > LIST_BITS // 2:
-            a = missing[0]
-            raise ContentError(
-                [
-                    Problem(
-                        a.source, a.line, "", "status list is half full; more awards than credpress supports per site"
-                    )
-                ]
-            )
+        used_indexes = self.index_pool()
+        if len(missing) > (room := used_indexes.room()):
+            a = missing[room]  # the first award that does not fit
+            raise ContentError([Problem(a.source, a.line, "", full_message(len(missing) - room))])
         for award in missing:
             self.entries[award_key(award)] = {
                 **draw_entry(random_bytes, used_ids, used_indexes),
@@ -390,6 +395,10 @@ class Lock:
             }
             self.changed = True
         return {award.fingerprint: Assignment.of(self.entries[award_key(award)]) for award in awards}
+
+    def index_pool(self) -> IndexPool:
+        """The status indexes of every entry, to draw new ones from."""
+        return IndexPool(entry["status_index"] for entry in self.entries.values())
 
     def erased_indexes(self) -> dict[str, list[tuple[int, date]]]:
         """Issuer slug -> (status index, date) of every credential erased at its learner's request."""

@@ -21,7 +21,6 @@ from .lock import (
     collision_problem,
     collisions,
     draw_id,
-    draw_index,
     draw_salt,
     is_erased,
     lock_problems,
@@ -29,6 +28,7 @@ from .lock import (
     serialize_entries,
     write_lock_file,
 )
+from .status_index import IndexPool, describe
 
 RandomBytes = Callable[[int], bytes]
 DRIVER_NAME = "credpress-lock"
@@ -76,7 +76,7 @@ def merge(
     movable = sorted(k for k in merged if k not in base and k not in ours and not is_erased(merged[k]))
     fixed = [k for k in merged if k not in movable]
     used_ids = {merged[k]["id"] for k in fixed}
-    used_indexes = {merged[k]["status_index"] for k in fixed}
+    used_indexes = IndexPool(merged[k]["status_index"] for k in fixed)
     result = MergeResult("")
     for key in movable:
         entry = dict(merged[key])
@@ -87,8 +87,10 @@ def merge(
         used_ids.add(entry["id"])
         if entry["status_index"] in used_indexes:
             old = entry["status_index"]
-            entry["status_index"] = draw_index(random_bytes, used_indexes)
-            result.redrawn.append(f"award {key}: status index {old} was taken, re-drawn as {entry['status_index']}")
+            entry["status_index"] = used_indexes.draw(random_bytes)
+            result.redrawn.append(
+                f"award {key}: status index {describe(old)} was taken, re-drawn as {describe(entry['status_index'])}"
+            )
         used_indexes.add(entry["status_index"])
         merged[key] = entry
     result.text = serialize_entries(merged)

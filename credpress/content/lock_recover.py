@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +37,6 @@ from .lock import (
     collision_problem,
     collisions,
     draw_id,
-    draw_index,
     draw_salt,
     is_erased,
     lock_display,
@@ -48,6 +47,7 @@ from .lock import (
     write_lock_file,
 )
 from .model import Award, Model
+from .status_index import MAX_LISTS, IndexPool, describe, status_index
 
 RandomBytes = Callable[[int], bytes]
 
@@ -76,7 +76,11 @@ def _published(site: Path, credential_id: str) -> tuple[int, set[str]] | Literal
         document = json.loads(path.read_text("utf-8"))
         identifiers = document["credentialSubject"].get("identifier", [])
         salts = {str(i["salt"]) for i in identifiers if i.get("identityType") == "emailAddress" and "salt" in i}
-        return int(document["credentialStatus"]["statusListIndex"]), salts
+        status = document["credentialStatus"]
+        number = Layout.status_list_number(status["statusListCredential"])
+        if number is None:
+            return True
+        return status_index(number, int(status["statusListIndex"])), salts
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return True
 
@@ -140,7 +144,7 @@ def repair(content: Path, site: Path | None, random_bytes: RandomBytes = secrets
         if stuck:
             raise LockError("cannot repair without changing a published credential:\n" + "\n".join(stuck))
         used_ids = {e.value["id"] for e in entries if "id" not in redraw.get(id(e), ())}
-        used_indexes = {e.value["status_index"] for e in entries if "index" not in redraw.get(id(e), ())}
+        used_indexes = IndexPool(e.value["status_index"] for e in entries if "index" not in redraw.get(id(e), ()))
         for entry in entries:
             kinds = redraw.get(id(entry), set())
             value = entry.value = dict(entry.value)
@@ -150,10 +154,10 @@ def repair(content: Path, site: Path | None, random_bytes: RandomBytes = secrets
                 done.append(f"{display}:{entry.line}: credential id {old} re-drawn as {value['id']} (not published)")
             if "index" in kinds:
                 old = value["status_index"]
-                value["status_index"] = draw_index(random_bytes, used_indexes)
+                value["status_index"] = used_indexes.draw(random_bytes)
                 done.append(
-                    f"{display}:{entry.line}: status index {old} of credential {value['id']} re-drawn as "
-                    f"{value['status_index']} (not published)"
+                    f"{display}:{entry.line}: status index {describe(old)} of credential {value['id']} re-drawn as "
+                    f"{describe(value['status_index'])} (not published)"
                 )
         write_lock_file(path, serialize_entries({e.key: e.value for e in entries}), display)
         return done
@@ -188,8 +192,18 @@ class _Published:
     status_index: int
 
 
+def _list_urls(model: Model) -> dict[str, int]:
+    """The URL of every status list the site may publish -> its number."""
+    layout = Layout(model.site)
+    return {
+        layout.url(layout.status_list(slug, number)): number
+        for slug in model.issuers
+        for number in range(1, MAX_LISTS + 1)
+    }
+
+
 def _read_published(site: Path, model: Model) -> tuple[list[_Published], list[str]]:
-    base = model.site.base_url
+    base, list_urls = model.site.base_url, _list_urls(model)
     found, bad = [], []
     for path in sorted((site / "credentials").glob("*.json")):
         stem = path.stem
@@ -198,9 +212,14 @@ def _read_published(site: Path, model: Model) -> tuple[list[_Published], list[st
             subject = doc["credentialSubject"]
             if doc["id"] != f"{base}credentials/{stem}.json" or not _UUID.fullmatch(stem):
                 raise ValueError("its id is not its URL under base_url")
-            index = int(doc["credentialStatus"]["statusListIndex"])
-            if not 0 <= index < bitstring.LIST_BITS:
+            status = doc["credentialStatus"]
+            number = list_urls.get(status["statusListCredential"])
+            if number is None:
+                raise ValueError(f"its status list {status['statusListCredential']} is not one of this site's")
+            bit = int(status["statusListIndex"])
+            if not 0 <= bit < bitstring.LIST_BITS:
                 raise ValueError("its status index is out of range")
+            index = status_index(number, bit)
             hashes = tuple(
                 (str(i["identityHash"]), str(i.get("salt", "")))
                 for i in subject.get("identifier", [])
@@ -282,21 +301,22 @@ def recover(content: Path, site: Path | None, random_bytes: RandomBytes = secret
                 "status_index": credential.status_index,
             }
         used_ids = {e["id"] for e in entries.values()}
+        mine = {c.status_index for c in published}
         for slug in model.issuers:
-            bits = _published_bits(site, layout, slug)
-            if bits is None:
-                continue
-            mine = {c.status_index for c in published}
-            day, indexes = bits
-            for index in sorted(indexes - mine):
-                # An erased credential: its id is lost, so a fresh one (never published) holds the bit.
-                retired_id = draw_id(random_bytes, used_ids)
-                entries[ERASED_PREFIX + retired_id] = {
-                    "id": retired_id,
-                    "status_index": index,
-                    "erased": {"date": day, "reason": "recovered: set in the published status list", "issuer": slug},
-                }
-                recovery.retired_bits += 1
+            for day, indexes in _published_bits(site, layout, slug):
+                for index in sorted(indexes - mine):
+                    # An erased credential: its id is lost, so a fresh one (never published) holds the bit.
+                    retired_id = draw_id(random_bytes, used_ids)
+                    entries[ERASED_PREFIX + retired_id] = {
+                        "id": retired_id,
+                        "status_index": index,
+                        "erased": {
+                            "date": day,
+                            "reason": "recovered: set in the published status list",
+                            "issuer": slug,
+                        },
+                    }
+                    recovery.retired_bits += 1
         text = serialize_entries(entries)
         problems = lock_problems(parse_lock(text, display), display)
         if problems:
@@ -308,13 +328,15 @@ def recover(content: Path, site: Path | None, random_bytes: RandomBytes = secret
         return recovery
 
 
-def _published_bits(site: Path, layout: Layout, slug: str) -> tuple[str, set[int]] | None:
-    """(validFrom date, set bits) of the issuer's published status list, None if there is none."""
-    path = site / layout.status_list(slug)
-    try:
-        document = json.loads(path.read_text("utf-8"))
-        bits = bitstring.decode_list(document["credentialSubject"]["encodedList"])
-        day = date.fromisoformat(str(document["validFrom"])[:10]).isoformat()
-    except (OSError, ValueError, KeyError, TypeError, CredpressError):
-        return None
-    return day, {i for i in range(len(bits) * 8) if bitstring.bit_is_set(bits, i)}
+def _published_bits(site: Path, layout: Layout, slug: str) -> Iterator[tuple[str, set[int]]]:
+    """(validFrom date, set bits as status indexes) of each of the issuer's published status lists."""
+    for number in range(1, MAX_LISTS + 1):
+        path = site / layout.status_list(slug, number)
+        try:
+            document = json.loads(path.read_text("utf-8"))
+            bits = bitstring.decode_list(document["credentialSubject"]["encodedList"])
+            day = date.fromisoformat(str(document["validFrom"])[:10]).isoformat()
+        except (OSError, ValueError, KeyError, TypeError, CredpressError):
+            continue
+        size = min(len(bits) * 8, bitstring.LIST_BITS)
+        yield day, {status_index(number, i) for i in range(size) if bitstring.bit_is_set(bits, i)}

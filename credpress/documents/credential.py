@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from ..content.lock import Assignment
 from ..content.model import Achievement, Award, Evidence, ImageFile, Issuer, Model, Recipient
 from ..dates import add_duration, timestamp
 from ..site.layout import Layout
@@ -153,9 +154,15 @@ def unsigned_credential(record: CredentialRecord, model: Model) -> dict[str, Any
     credential["credentialSubject"] = subject
     if award.evidence:
         credential["evidence"] = [_evidence(e) for e in award.evidence]
-    list_url = layout.url(layout.status_list(issuer.slug))
-    credential["credentialStatus"] = bitstring.status_entry(list_url, record.assignment.status_index)
+    credential["credentialStatus"] = status_object(layout, issuer.slug, record.assignment)
     return credential
+
+
+def status_object(layout: Layout, issuer: str, assignment: Assignment) -> dict[str, Any]:
+    """The ``credentialStatus`` of a credential of *issuer* (a slug): its bit in the issuer's status
+    list that holds it (Bitstring Status List §2.1: ``statusListIndex`` counts within that list)."""
+    list_url = layout.url(layout.status_list(issuer, assignment.status_list))
+    return bitstring.status_entry(list_url, assignment.list_index)
 
 
 def _evidence(evidence: Evidence) -> dict[str, Any]:

@@ -19,9 +19,8 @@ from ..content.lock import Assignment
 from ..content.model import Issuer, Model
 from ..dates import timestamp
 from ..site.layout import Layout
-from ..vc import bitstring
 from ..vc.contexts import CLR_V2, OB_V3, VC_V2
-from .credential import achievement_object, identity_objects, image_object, issuer_profile
+from .credential import achievement_object, identity_objects, image_object, issuer_profile, status_object
 from .record import CredentialRecord
 
 CLR_CONTEXT = [VC_V2, CLR_V2, OB_V3]  # the order the CLR 2.0 schema requires
@@ -151,6 +150,5 @@ def unsigned_clr(record: LearnerRecord, model: Model) -> dict[str, Any]:
     document["issuer"] = issuer_profile(issuer, model)
     document["validFrom"] = timestamp(valid_from)
     document["credentialSubject"] = subject
-    list_url = layout.url(layout.status_list(issuer.slug))
-    document["credentialStatus"] = bitstring.status_entry(list_url, record.assignment.status_index)
+    document["credentialStatus"] = status_object(layout, issuer.slug, record.assignment)
     return document

@@ -30,7 +30,7 @@ class SiteData:
 
     model: Model
     records: tuple[CredentialRecord, ...]
-    status_lists: dict[str, dict[str, Any]]  # issuer slug -> signed status list credential
+    status_lists: dict[str, dict[int, dict[str, Any]]]  # issuer slug -> list number -> signed status list
     public_key: str  # the signing key's publicKeyMultibase
     templates: Path | None = None  # the provider's site_templates/ (overrides)
     learner_records: tuple[LearnerRecord, ...] = ()  # opted-in learners' records (CLR 2.0), signed

@@ -8,10 +8,13 @@ JSON and links never disagree. Page paths end with ``/`` and are written as
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from ..content.model import Site
 from ..vc.did import did_document_url, did_from_url
+
+_STATUS_LIST = re.compile(r"/status/revocation-([1-9][0-9]{0,5})\.json\Z")
 
 
 class Layout:
@@ -70,16 +73,23 @@ class Layout:
 
     @staticmethod
     def issuer_page(slug: str) -> str:
-        """The issuer's folder: its page, profile, DID document and status list."""
+        """The issuer's folder: its page, profile, DID document and status lists."""
         return f"issuers/{slug}/"
 
     def issuer_profile_json(self, slug: str) -> str:
         """The issuer's OB Profile JSON."""
         return self.issuer_page(slug) + "profile.json"
 
-    def status_list(self, slug: str) -> str:
-        """The issuer's revocation list (one list of 131,072 entries per issuer)."""
-        return self.issuer_page(slug) + "status/revocation-1.json"
+    def status_list(self, slug: str, number: int = 1) -> str:
+        """The issuer's revocation list *number* (from 1; 131,072 entries each, content/status_index.py):
+        ``status/revocation-<number>.json``, so list 1 keeps the one URL every issuer had at first."""
+        return self.issuer_page(slug) + f"status/revocation-{number}.json"
+
+    @staticmethod
+    def status_list_number(url: str) -> int | None:
+        """The number of the status list at *url* (a URL :meth:`status_list` made), None if it is none."""
+        match = _STATUS_LIST.search(url)
+        return int(match.group(1)) if match else None
 
     def issuer_did(self, slug: str) -> str:
         """The issuer's did:web DID: its folder's URL, so it resolves under any base path

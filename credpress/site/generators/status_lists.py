@@ -1,4 +1,4 @@
-"""Each issuer's signed Bitstring Status List credential."""
+"""Each issuer's signed Bitstring Status List credentials."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from ..data import SiteData
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
-    """Each issuer's status list."""
+    """Each issuer's status lists: list 1, and every later one that holds a credential."""
     for slug in site.model.issuers:
-        yield site.layout.status_list(slug), json_bytes(site.status_lists[slug])
+        for number, document in sorted(site.status_lists[slug].items()):
+            yield site.layout.status_list(slug, number), json_bytes(document)
