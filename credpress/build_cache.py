@@ -39,12 +39,22 @@ from typing import Any
 from . import __version__
 from .content.model import Site
 from .documents.record import CredentialRecord
+from .output import manifest
+from .output.manifest import FileEntry
 from .vc.keys import SigningKey
 
 CACHE_FORMAT = 1
 _TAG = 32  # bytes of HMAC-SHA256
-_KINDS = ("signed", "pages", "qr")
-_MANIFEST = "last-build"
+_KINDS = ("signed", "pages", "qr", "previews")
+_MANIFEST = "last-build"  # what the previous build into an output folder published (the summary's)
+_FILES = "output-files"  # every file the previous build wrote there (output.manifest)
+_NOOP = "no-op"  # the previous build's fingerprint and result (fast_path)
+_SPARE = "spare"  # the folder that build swapped out, recycled as the next temporary folder
+
+
+def _out_id(out: Path) -> str:
+    """A short name for the output folder *out* (by its absolute path)."""
+    return hashlib.sha256(os.fsencode(Path(out).absolute())).hexdigest()[:16]
 
 
 def cache_folder(project_root: Path) -> Path:
@@ -87,6 +97,15 @@ def templates_digest(user_templates: Path | None) -> str:
     return _tree_digest(folders)
 
 
+def _file_stat(path: str) -> tuple[int, int] | None:
+    """Size and modification time of *path*, or None where there is no such file."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 def _plain(obj: Any) -> Any:
     """A model object without its source file and line (where it was written is not what it says)."""
     changes: dict[str, Any] = {name: "" for name in ("source",) if hasattr(obj, name)}
@@ -123,8 +142,9 @@ class BuildCache:
             if current != version:
                 for kind in _KINDS:
                     shutil.rmtree(self.folder / kind, ignore_errors=True)
-                for manifest in self.folder.glob(f"{_MANIFEST}-*.json"):
-                    manifest.unlink(missing_ok=True)
+                for prefix in (_MANIFEST, _FILES, _NOOP):
+                    for manifest in self.folder.glob(f"{prefix}-*.json"):
+                        manifest.unlink(missing_ok=True)
             for kind in _KINDS:
                 (self.folder / kind).mkdir(parents=True, exist_ok=True)
             if current != version:
@@ -160,6 +180,17 @@ class BuildCache:
         """The entry key of the QR code of *url* (a badge page URL never changes, and
         choosing the code's mask is the costly part of drawing it)."""
         return _sha("qr", self.code, url)
+
+    def preview_key(self, card: Any) -> str:
+        """The entry key of a link-preview card (site.preview_art.Card): its words, the bytes of
+        its art, the fonts it is drawn with and Pillow's version."""
+        from PIL import __version__ as pillow
+
+        from .site.preview_art import FONT_FILES
+
+        art = hashlib.sha256(card.art.read_bytes()).hexdigest() if card.art is not None else None
+        fonts = [(path, _file_stat(path)) for paths in FONT_FILES.values() for path in paths]
+        return _sha("preview", self.code, replace(card, art=None), art, fonts, pillow)
 
     # Entries ------------------------------------------------------------------
 
@@ -217,15 +248,38 @@ class BuildCache:
 
     # What the previous build published ---------------------------------------
 
-    def _manifest(self, out: Path) -> str:
-        """The manifest's file name for the output folder *out* (one per output folder)."""
-        return f"{_MANIFEST}-{hashlib.sha256(os.fsencode(Path(out).absolute())).hexdigest()[:16]}.json"
+    def _manifest(self, out: Path, prefix: str = _MANIFEST) -> str:
+        """The file name of *prefix*'s entry for the output folder *out* (one per output folder)."""
+        return f"{prefix}-{_out_id(out)}.json"
+
+    def record(self, prefix: str, out: Path) -> bytes | None:
+        """The body of the output folder *out*'s entry *prefix*, or None (missing, failing its tag)."""
+        name = self._manifest(out, prefix)
+        return self._read(self.folder / name, "manifest", name) if self.usable else None
+
+    def save_record(self, prefix: str, out: Path, body: bytes) -> None:
+        """Store the output folder *out*'s entry *prefix*, atomically."""
+        if self.usable:
+            name = self._manifest(out, prefix)
+            self._write(self.folder / name, "manifest", name, body)
+
+    def output_files(self, out: Path) -> dict[str, FileEntry]:
+        """Every file the previous build wrote into *out* (empty if unknown)."""
+        body = self.record(_FILES, out)
+        return (manifest.decode(body) or {}) if body is not None else {}
+
+    def save_output_files(self, out: Path, files: dict[str, FileEntry]) -> None:
+        """Remember every file this build wrote into *out*."""
+        self.save_record(_FILES, out, manifest.encode(files))
+
+    def spare(self, out: Path) -> Path:
+        """Where the folder swapped out of *out* is kept for the next build to recycle."""
+        return self.folder / f"{_SPARE}-{_out_id(out)}"
 
     def previous(self, out: Path) -> dict[str, tuple[str, bool]] | None:
         """What the previous build into *out* published: credential id -> (SHA-256 of its JSON,
         revoked?); None if unknown (no cache, or a cache entry failing its tag)."""
-        name = self._manifest(out)
-        body = self._read(self.folder / name, "manifest", name) if self.usable else None
+        body = self.record(_MANIFEST, out)
         if body is None:
             return None
         try:
@@ -243,7 +297,5 @@ class BuildCache:
 
     def save_previous(self, out: Path, published: dict[str, tuple[str, bool]]) -> None:
         """Remember what this build published into *out* (credential id -> (JSON digest, revoked?))."""
-        if self.usable:
-            name = self._manifest(out)
-            body = json.dumps({k: list(v) for k, v in published.items()}, sort_keys=True).encode("utf-8")
-            self._write(self.folder / name, "manifest", name, body)
+        body = json.dumps({k: list(v) for k, v in published.items()}, sort_keys=True).encode("utf-8")
+        self.save_record(_MANIFEST, out, body)

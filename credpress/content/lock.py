@@ -424,9 +424,11 @@ class Lock:
         """The lock file's text: JSON, 2-space indent, entries sorted by key."""
         return serialize_entries(self.entries)
 
-    def write(self) -> None:
-        """Write atomically: a temporary file in the same folder, then rename."""
-        write_lock_file(self.path, self.serialize(), self.display)
+    def write(self) -> str:
+        """Write atomically: a temporary file in the same folder, then rename. Returns the text written."""
+        text = self.serialize()
+        write_lock_file(self.path, text, self.display)
+        return text
 
 
 def serialize_entries(entries: dict[str, Any]) -> str:

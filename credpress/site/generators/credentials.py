@@ -22,7 +22,7 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
     total = len(site.records)
     progress = site.progress
     report = (lambda done: progress("Rendering", done, total)) if progress else None
-    for files, page_key in workers.map_indices(_credential_files, total, site, progress=report):
+    for files, page_key in workers.imap_indices(_credential_files, total, site, progress=report):
         if site.cache is not None:
             site.cache.mark_used("pages", page_key)
         yield from files

@@ -45,7 +45,7 @@ def qr_svg(url: str) -> bytes:
 def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
     """Every credential's QR code (choosing the mask is the cost: on all cores, and kept in
     the build cache, since a badge page's URL never changes)."""
-    for file, key in workers.map_indices(_qr_file, len(site.records), site):
+    for file, key in workers.imap_indices(_qr_file, len(site.records), site):
         if site.cache is not None:
             site.cache.mark_used("qr", key)
         yield file
