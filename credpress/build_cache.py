@@ -129,6 +129,8 @@ class BuildCache:
         # Never the private key: a value only its holder can compute, used only as a MAC key.
         self._mac_key = hashlib.sha256(key.sign(b"credpress build cache MAC key v1")).digest()
         self.used: dict[str, set[str]] = {kind: set() for kind in _KINDS}
+        self._shared: dict[tuple[int, int, int], tuple[Any, Any, Any, str]] = {}
+        self.previous_files: dict[str, FileEntry] = {}  # see output_files()
         self.usable = self._prepare()
 
     def _prepare(self) -> bool:
@@ -157,12 +159,16 @@ class BuildCache:
 
     def signed_key(self, site: Site, record: CredentialRecord, method: str) -> str:
         """The entry key of a record's signed credential."""
+        # What every credential of one achievement shares is digested once per build (the memo
+        # holds the objects, so their ids stay theirs).
+        shared = self._shared.get((id(site), id(record.issuer), id(record.achievement)))
+        if shared is None:
+            digest = _sha("signed", self.code, site, _plain(record.issuer), _plain(record.achievement))
+            shared = (site, record.issuer, record.achievement, digest)
+            self._shared[(id(site), id(record.issuer), id(record.achievement))] = shared
         return _sha(
             "signed",
-            self.code,
-            site,
-            _plain(record.issuer),
-            _plain(record.achievement),
+            shared[3],
             _plain(record.award),
             record.assignment,
             record.json_path,
@@ -264,9 +270,11 @@ class BuildCache:
             self._write(self.folder / name, "manifest", name, body)
 
     def output_files(self, out: Path) -> dict[str, FileEntry]:
-        """Every file the previous build wrote into *out* (empty if unknown)."""
+        """Every file the previous build wrote into *out* (empty if unknown); also kept as
+        :attr:`previous_files`, for the generators that give cache entries (output.writer.Known)."""
         body = self.record(_FILES, out)
-        return (manifest.decode(body) or {}) if body is not None else {}
+        self.previous_files = (manifest.decode(body) or {}) if body is not None else {}
+        return self.previous_files
 
     def save_output_files(self, out: Path, files: dict[str, FileEntry]) -> None:
         """Remember every file this build wrote into *out*."""

@@ -199,7 +199,7 @@ def _write(site: SiteData, out: Path, lock: Lock, cache: BuildCache | None) -> t
     files, lock_text = 0, None  # (the writer's marker file is not counted)
     try:
         for rel, data in site_files(site):
-            writer.write_bytes(rel, data)
+            writer.write(rel, data)
             files += 1
         # The lock goes first: if the swap then fails, the next build reuses the
         # very same ids; the other way round a crash could publish ids it forgot.

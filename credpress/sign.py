@@ -132,13 +132,16 @@ def sign_credentials_cached(
     """:func:`sign_credentials`, reusing the cache's signed credential of every record whose
     inputs did not change, and storing the others. Also returns credential id -> SHA-256 of
     the signed JSON's bytes (for the build summary). *progress* gets (signed, to sign)."""
-    entry_keys = [cache.signed_key(model.site, r, verification_method(model, key, r)) for r in records]
-    reused: dict[int, tuple[dict[str, Any], bytes]] = {}
+    methods: dict[str, str] = {}  # issuer slug -> its verification method
+    for record in records:
+        if record.issuer.slug not in methods:
+            methods[record.issuer.slug] = verification_method(model, key, record)
+    entry_keys = [cache.signed_key(model.site, r, methods[r.issuer.slug]) for r in records]
+    reused: dict[int, bytes] = {}
     for index, (record, entry) in enumerate(zip(records, entry_keys)):
         body = cache.get("signed", entry)
-        document = _cached_document(body, record) if body is not None else None
-        if document is not None and body is not None:
-            reused[index] = (document, body)
+        if body is not None and _is_entry_of(body, record):
+            reused[index] = body
     fresh_indexes = [i for i in range(len(records)) if i not in reused]
     report = (lambda done: progress(done, len(fresh_indexes))) if progress and fresh_indexes else None
     fresh = iter(sign_credentials(model, key, tuple(records[i] for i in fresh_indexes), report))
@@ -146,8 +149,8 @@ def sign_credentials_cached(
     digests: dict[str, str] = {}
     for index, (record, entry) in enumerate(zip(records, entry_keys)):
         if index in reused:
-            document, body = reused[index]
-            record = record.with_signed(document, body)
+            body = reused[index]
+            record = record.with_signed(None, body)  # parsed when first needed (CredentialRecord.document)
         else:
             signed_record = next(fresh)
             body = json_bytes(signed_record.document)
@@ -158,17 +161,11 @@ def sign_credentials_cached(
     return tuple(signed), digests
 
 
-def _cached_document(body: bytes, record: CredentialRecord) -> dict[str, Any] | None:
-    """The signed credential in a cache entry, if it is this record's (else None: sign again)."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None
-    # The entry's tag proves this build's code wrote it from json_bytes(), whose output
-    # json.loads reads back exactly; the id check guards against a key collision.
-    if not isinstance(document, dict) or document.get("id") != record.url:
-        return None
-    return document
+def _is_entry_of(body: bytes, record: CredentialRecord) -> bool:
+    """Whether a cache entry's signed credential is this record's (else: sign again)."""
+    # The entry's tag proves this build's code wrote it with json_bytes(), which puts the
+    # credential's "id" on its own line at the top level; the check guards against a key collision.
+    return body.startswith(b"{") and f'\n  "id": {json.dumps(record.url, ensure_ascii=False)},\n'.encode() in body
 
 
 def sign_status_lists(

@@ -352,3 +352,19 @@ def test_previews_are_drawn_once_then_come_from_the_cache(project, monkeypatch):
     monkeypatch.undo()
     project.build("_clean", now=NOW, cache=False)
     assert tree(project.root / "_site") == tree(project.root / "_clean")
+
+
+def test_unchanged_pages_and_qr_codes_are_linked_without_reading_the_cache(project, monkeypatch):
+    from credpress.build_cache import BuildCache
+
+    project.build("_site", now=NOW)
+    project.apply(("narrative", 0))
+    project.build("_site", now=NOW)
+    read: list[str] = []
+    real = BuildCache.get
+    monkeypatch.setattr(BuildCache, "get", lambda self, kind, key: read.append(kind) or real(self, kind, key))
+    project.apply(("narrative", 1))
+    project.build("_site", now=NOW)
+    assert read.count("qr") == 0 and read.count("pages") == 1  # the changed credential's page (not cached)
+    project.build("_clean", now=NOW, cache=False)
+    assert tree(project.root / "_site") == tree(project.root / "_clean")

@@ -8,6 +8,7 @@ the record instead of looking things up again by fingerprint or slug.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -48,9 +49,13 @@ class CredentialRecord:
 
     @property
     def document(self) -> dict[str, Any]:
-        """The signed credential (only after the sign stage)."""
+        """The signed credential (only after the sign stage; read from its file bytes when first
+        needed, for a credential the build cache gave as bytes)."""
         if self.signed is None:
-            raise ValueError(f"credential {self.credential_id} has not been signed")
+            if self.signed_json is None:
+                raise ValueError(f"credential {self.credential_id} has not been signed")
+            object.__setattr__(self, "signed", json.loads(self.signed_json))
+        assert self.signed is not None
         return self.signed
 
     @property
@@ -58,8 +63,9 @@ class CredentialRecord:
         """The signed credential as its published file's bytes."""
         return self.signed_json if self.signed_json is not None else json_bytes(self.document)
 
-    def with_signed(self, signed: dict[str, Any], signed_json: bytes | None = None) -> CredentialRecord:
-        """This record with its signed credential (and, if known, its file bytes: ``json_bytes(signed)``)."""
+    def with_signed(self, signed: dict[str, Any] | None, signed_json: bytes | None = None) -> CredentialRecord:
+        """This record with its signed credential (and, if known, its file bytes: ``json_bytes(signed)``;
+        the bytes alone are enough)."""
         return replace(self, signed=signed, signed_json=signed_json)
 
 

@@ -5,9 +5,10 @@ the build cache keeps them (:mod:`credpress.build_cache`) for the next build,
 which uses them twice:
 
 - the **incremental writer** (:class:`credpress.output.writer.Writer`) hard-links
-  a previous file whose recorded digest equals the new bytes' digest, after
-  checking that its size, modification time and inode are still the recorded
-  ones (so a file edited since is written again);
+  a previous file whose recorded digest equals the new bytes' digest (or, for
+  bytes the build cache holds, whose recorded cache entry is the new file's),
+  after checking that its size, modification time and inode are still the
+  recorded ones (so a file edited since is written again);
 - the **no-op fast path** (:mod:`credpress.fast_path`) compares a digest of the
   listing (:func:`listing_digest`) with one of the folder as it is now
   (:func:`scan`): any file or folder added, removed, replaced or edited since
@@ -23,7 +24,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-FileEntry = tuple[int, int, int, str]  # size, mtime_ns, inode, content digest (hex)
+# size, mtime_ns, inode, content digest (hex), and the key of the cache entry the bytes came from
+# ("" when the writer was given bytes alone: see output.writer.Known)
+FileEntry = tuple[int, int, int, str, str]
 
 
 def content_digest(data: bytes) -> str:
@@ -79,6 +82,9 @@ def decode(body: bytes) -> dict[str, FileEntry] | None:
     """The manifest from :func:`encode`'s bytes; None if they are not one."""
     try:
         rows: Any = json.loads(body)
-        return {rel: (int(size), int(mtime), int(inode), str(digest)) for rel, size, mtime, inode, digest in rows}
+        return {
+            rel: (int(size), int(mtime), int(inode), str(digest), str(source))
+            for rel, size, mtime, inode, digest, source in rows
+        }
     except (ValueError, TypeError):
         return None

@@ -33,7 +33,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -96,6 +96,16 @@ def atomic_write(path: Path, text: str) -> None:
 def json_bytes(data: Any) -> bytes:
     """Fixed formatting: 2-space indent, UTF-8, key order as built, final newline."""
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Known:
+    """An output file whose bytes a build cache entry holds: *source*, the entry's key (its bytes
+    are a function of it), and *load*, which returns them. The writer links the previous build's
+    file when that build wrote the bytes of the same entry there, and calls *load* only otherwise."""
+
+    source: str
+    load: Callable[[], bytes]
 
 
 @dataclass
@@ -207,19 +217,37 @@ class Writer:
         self.written.add(rel)
         return rel, os.path.join(self._tmp_str, rel)
 
+    def write(self, rel: str, data: bytes | Known) -> None:
+        """Write one output file, given its bytes or the cache entry that holds them."""
+        if isinstance(data, bytes):
+            self.write_bytes(rel, data)
+        elif self.reuse is None:
+            self.write_bytes(rel, data.load())
+        else:
+            self._write(rel, None, data.source, data.load)
+
     def write_bytes(self, rel: str, data: bytes) -> None:
         """Write one output file (refused: twice, outside the folder, through a link)."""
+        self._write(rel, data, "", None)
+
+    def _write(self, rel: str, data: bytes | None, source: str, load: Callable[[], bytes] | None) -> None:
         shown = rel
         rel, target = self._target(rel)
         try:
             self._make_folders(shown, rel)
             if self.reuse is None:
+                assert data is not None
                 with open(target, "xb") as handle:  # "x": never through an existing file or link
                     handle.write(data)
                 return
-            digest = content_digest(data)
             previous = self.reuse.previous.get(rel)
-            if previous is not None and previous[3] == digest and self._link(rel, target, previous):
+            if data is None:
+                if previous is not None and previous[4] == source and self._link(rel, target, previous):
+                    return
+                assert load is not None
+                data = load()
+            digest = content_digest(data)
+            if previous is not None and previous[3] == digest and self._link(rel, target, previous, source):
                 return
             if self.recycled:
                 _remove(target)
@@ -227,16 +255,16 @@ class Writer:
                 handle.write(data)
                 handle.flush()
                 written = os.fstat(handle.fileno())
-            self.files[rel] = (written.st_size, written.st_mtime_ns, written.st_ino, digest)
+            self.files[rel] = (written.st_size, written.st_mtime_ns, written.st_ino, digest, source)
         except OSError as exc:
             raise self._failed(exc, f"{shown} (in {self.tmp})") from None
 
-    def _link(self, rel: str, target: str, previous: FileEntry) -> bool:
+    def _link(self, rel: str, target: str, previous: FileEntry, source: str | None = None) -> bool:
         """Put the previous output's file at *rel* in place (a hard link), if it is still as the
-        previous build wrote it; False to write the bytes instead."""
-        source = os.path.join(self._out, rel)
+        previous build wrote it (recorded with *source*, when given); False to write the bytes instead."""
+        old = os.path.join(self._out, rel)
         try:
-            found = os.lstat(source)
+            found = os.lstat(old)
         except OSError:
             return False
         if not stat.S_ISREG(found.st_mode) or (found.st_size, found.st_mtime_ns, found.st_ino) != previous[:3]:
@@ -248,14 +276,14 @@ class Writer:
             if here is not None:
                 _remove(target)
             try:
-                os.link(source, target, follow_symlinks=False)
+                os.link(old, target, follow_symlinks=False)
             except OSError:  # another file system, a file system without links…: written instead
                 return False
             made = _lstat(target)
             if made is None or not stat.S_ISREG(made.st_mode) or made.st_ino != found.st_ino:
                 _remove(target)
                 return False
-        self.files[rel] = previous
+        self.files[rel] = previous if source is None else (*previous[:4], source)
         self.linked += 1
         return True
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from ...output.writer import Known
 from ..data import SiteData
 from . import (
     achievements,
@@ -31,7 +32,7 @@ from . import (
     verify_page,
 )
 
-OutputFile = tuple[str, bytes]
+OutputFile = tuple[str, bytes | Known]  # Known: bytes a build cache entry holds
 Generator = Callable[[SiteData], Iterable[OutputFile]]
 
 GENERATORS: tuple[Generator, ...] = (
