@@ -32,7 +32,7 @@ from .documents.record import CredentialRecord, credential_records
 from .documents.stacks import StackOutcome, evaluate, record_cascades
 from .errors import ContentError, CredpressError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
-from .output.writer import Reuse, Writer, check_replaceable, json_bytes
+from .output.writer import Reuse, Writer, check_replaceable
 from .sign import (
     credential_problems,
     sign_credentials,
@@ -313,7 +313,7 @@ def _sign(
     if cache is None:
         report = (lambda done: progress("Signing", done, len(records))) if progress else None
         signed = sign_credentials(model, key, records, report)
-        return signed, {r.credential_id: signed_digest(json_bytes(r.document)) for r in signed}
+        return signed, {r.credential_id: signed_digest(r.document_bytes) for r in signed}
     # Only the records that need signing are counted, so a no-op rebuild shows no bar.
     return sign_credentials_cached(model, key, records, cache, _signing_progress(progress))
 

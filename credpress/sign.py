@@ -58,12 +58,17 @@ def _sign_record(
         return None, [Problem(record.award.source, record.award.line, "", str(exc))]
 
 
-Signed = tuple[dict[str, Any] | None, list[Problem]]
+Signed = tuple[bytes | None, list[Problem]]  # the signed credential's file bytes, or the problems
+
+
+def _signed_bytes(model: Model, key: SigningKey, record: CredentialRecord) -> Signed:
+    signed, problems = _sign_record(model, key, record)
+    return (json_bytes(signed) if signed is not None else None), problems
 
 
 def _sign_index(state: tuple[Model, SigningKey, tuple[CredentialRecord, ...], dict[int, Signed]], index: int) -> Signed:
     model, key, records, done = state
-    return done[index] if index in done else _sign_record(model, key, records[index])
+    return done[index] if index in done else _signed_bytes(model, key, records[index])
 
 
 def _first_of_each_achievement(records: tuple[CredentialRecord, ...]) -> list[int]:
@@ -84,12 +89,13 @@ def sign_credentials(
     # One credential of each achievement is signed here first, so the shapes of the
     # canonicalizer (credpress.vc.shapes) are learned once, before the workers fork and
     # inherit them, not once in every worker.
-    done = {index: _sign_record(model, key, records[index]) for index in _first_of_each_achievement(records)}
+    done = {index: _signed_bytes(model, key, records[index]) for index in _first_of_each_achievement(records)}
     results = workers.map_indices(_sign_index, len(records), (model, key, records, done), progress=progress)
     problems = [p for _, found in results for p in found]
     if problems:
         raise ContentError(problems)
-    return tuple(record.with_signed(signed) for record, (signed, _) in zip(records, results) if signed is not None)
+    # Only the bytes are kept (and sent back by the workers): see CredentialRecord.document.
+    return tuple(record.with_signed(None, data) for record, (data, _) in zip(records, results) if data is not None)
 
 
 def sign_learner_records(
@@ -152,9 +158,8 @@ def sign_credentials_cached(
             body = reused[index]
             record = record.with_signed(None, body)  # parsed when first needed (CredentialRecord.document)
         else:
-            signed_record = next(fresh)
-            body = json_bytes(signed_record.document)
-            record = signed_record.with_signed(signed_record.document, body)
+            record = next(fresh)
+            body = record.document_bytes
             cache.put("signed", entry, body)
         signed.append(record)
         digests[record.credential_id] = hashlib.sha256(body).hexdigest()

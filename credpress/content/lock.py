@@ -28,6 +28,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -104,7 +105,12 @@ def _draw(make: Callable[[], T], used: set[T]) -> T:
 
 def award_key(award: Award) -> str:
     """The award's key in the lock: a hash of its fingerprint."""
-    return hashlib.sha256(award.fingerprint.encode("utf-8")).hexdigest()[:32]
+    return _key(award.fingerprint)
+
+
+@lru_cache(maxsize=1 << 17)
+def _key(fingerprint: str) -> str:
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:32]
 
 
 def lock_display(content_root: Path) -> str:

@@ -49,14 +49,16 @@ class CredentialRecord:
 
     @property
     def document(self) -> dict[str, Any]:
-        """The signed credential (only after the sign stage; read from its file bytes when first
-        needed, for a credential the build cache gave as bytes)."""
-        if self.signed is None:
-            if self.signed_json is None:
-                raise ValueError(f"credential {self.credential_id} has not been signed")
-            object.__setattr__(self, "signed", json.loads(self.signed_json))
-        assert self.signed is not None
-        return self.signed
+        """The signed credential (only after the sign stage). A record signed by this build or
+        taken from the build cache holds only its file bytes (a credential's parsed JSON takes
+        several times the memory), read again each time the document is asked for: only the
+        badge pages rendered again and learner records need it."""
+        if self.signed is not None:
+            return self.signed
+        if self.signed_json is None:
+            raise ValueError(f"credential {self.credential_id} has not been signed")
+        document: dict[str, Any] = json.loads(self.signed_json)
+        return document
 
     @property
     def document_bytes(self) -> bytes:
