@@ -12,6 +12,15 @@ its **entry key**, a SHA-256 of everything that went into it:
   digest of the signed JSON it embeds, and a digest of every template and static
   file (built-in and the provider's ``site_templates/``).
 
+QR codes (keyed by the page URL) and link-preview cards (by their words, art and
+fonts) are kept the same way. For each output folder the cache also keeps what
+the previous build into it did: the credentials it published (``last-build``,
+for the summary), every file it wrote with its size, time, inode, digest and
+cache entry (``output-files``, for the incremental writer,
+:mod:`credpress.output.manifest`), its fingerprint and result (``no-op``, for
+:mod:`credpress.fast_path`), and the folder its swap took out (``spare-…``,
+recycled by the next build as its temporary folder; :mod:`credpress.output.writer`).
+
 The cache lives in ``.credpress/cache/`` beside the content folder, which the
 build lock's ``.gitignore`` keeps out of git, never in the output folder. It is
 never trusted blindly: every entry starts with an HMAC-SHA256 tag over its key

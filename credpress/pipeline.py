@@ -1,11 +1,17 @@
 """The build: load → check → model → documents → sign → generate → write.
 
-Everything is computed first, in memory and without I/O in the middle stages:
-one record per issued credential (:mod:`credpress.documents.record`), signed,
-then the complete site data (:mod:`credpress.site.data`) from which every
-generator (:mod:`credpress.site.generators`) makes its files. Only then does
-the writer fill a temporary folder and swap it in. A failure at any step raises
-before the output folder is touched.
+First, before anything is read, the no-op fast path (:mod:`credpress.fast_path`):
+when the fingerprint of every input equals the previous build's and the output
+folder is as that build left it, its result is returned and nothing is built.
+
+Otherwise everything up to the site data is computed in memory, without I/O in
+the middle stages: one record per issued credential
+(:mod:`credpress.documents.record`), signed, then the complete site data
+(:mod:`credpress.site.data`) from which every generator
+(:mod:`credpress.site.generators`) makes its files. The files stream to the
+writer, which fills a temporary folder (linking the previous build's unchanged
+files) and swaps it in. A failure at any step raises before the output folder is
+touched.
 """
 
 from __future__ import annotations
