@@ -368,3 +368,18 @@ def test_unchanged_pages_and_qr_codes_are_linked_without_reading_the_cache(proje
     assert read.count("qr") == 0 and read.count("pages") == 1  # the changed credential's page (not cached)
     project.build("_clean", now=NOW, cache=False)
     assert tree(project.root / "_site") == tree(project.root / "_clean")
+
+
+def test_the_development_key_warning_is_given_on_the_fast_path_too(project, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.delenv(keys.ENV_VAR, raising=False)
+    counted = Counted(monkeypatch)
+    runs = [CliRunner().invoke(main, ["build"]) for _ in range(3)]
+    assert [r.exit_code for r in runs] == [0, 0, 0]
+    assert counted.full == 2  # the first build makes the key (no fingerprint before it exists)
+    for run in runs:
+        assert "signing with the DEVELOPMENT key" in run.stderr
+        assert "WARNING: signed with a development key: do not deploy this build." in run.stderr
+    same = [[line for line in r.stdout.splitlines() if "as of" not in line] for r in runs[1:]]
+    assert same[0] == same[1] and runs[1].stderr == runs[2].stderr
