@@ -215,7 +215,7 @@ class Writer:
         if rel in self.written:
             raise OutputError(f"refusing to write {shown!r} twice")
         self.written.add(rel)
-        return rel, os.path.join(self._tmp_str, rel)
+        return rel, f"{self._tmp_str}/{rel}"  # rel is clean: no join needed
 
     def write(self, rel: str, data: bytes | Known) -> None:
         """Write one output file, given its bytes or the cache entry that holds them."""
@@ -262,7 +262,7 @@ class Writer:
     def _link(self, rel: str, target: str, previous: FileEntry, source: str | None = None) -> bool:
         """Put the previous output's file at *rel* in place (a hard link), if it is still as the
         previous build wrote it (recorded with *source*, when given); False to write the bytes instead."""
-        old = os.path.join(self._out, rel)
+        old = f"{self._out}/{rel}"
         try:
             found = os.lstat(old)
         except OSError:
@@ -299,7 +299,7 @@ class Writer:
         end = rel.find("/")
         while end != -1:
             level = rel[:end]
-            current = os.path.join(self._tmp_str, level)
+            current = f"{self._tmp_str}/{level}"
             try:
                 mode = os.lstat(current).st_mode
             except FileNotFoundError:
