@@ -12,6 +12,15 @@ its **entry key**, a SHA-256 of everything that went into it:
   digest of the signed JSON it embeds, and a digest of every template and static
   file (built-in and the provider's ``site_templates/``).
 
+QR codes (keyed by the page URL) and link-preview cards (by their words, art and
+fonts) are kept the same way. For each output folder the cache also keeps what
+the previous build into it did: the credentials it published (``last-build``,
+for the summary), every file it wrote with its size, time, inode, digest and
+cache entry (``output-files``, for the incremental writer,
+:mod:`credpress.output.manifest`), its fingerprint and result (``no-op``, for
+:mod:`credpress.fast_path`), and the folder its swap took out (``spare-…``,
+recycled by the next build as its temporary folder; :mod:`credpress.output.writer`).
+
 The cache lives in ``.credpress/cache/`` beside the content folder, which the
 build lock's ``.gitignore`` keeps out of git, never in the output folder. It is
 never trusted blindly: every entry starts with an HMAC-SHA256 tag over its key
@@ -39,12 +48,22 @@ from typing import Any
 from . import __version__
 from .content.model import Site
 from .documents.record import CredentialRecord
+from .output import manifest
+from .output.manifest import FileEntry
 from .vc.keys import SigningKey
 
 CACHE_FORMAT = 1
 _TAG = 32  # bytes of HMAC-SHA256
-_KINDS = ("signed", "pages", "qr")
-_MANIFEST = "last-build"
+_KINDS = ("signed", "pages", "qr", "previews")
+_MANIFEST = "last-build"  # what the previous build into an output folder published (the summary's)
+_FILES = "output-files"  # every file the previous build wrote there (output.manifest)
+_NOOP = "no-op"  # the previous build's fingerprint and result (fast_path)
+_SPARE = "spare"  # the folder that build swapped out, recycled as the next temporary folder
+
+
+def _out_id(out: Path) -> str:
+    """A short name for the output folder *out* (by its absolute path)."""
+    return hashlib.sha256(os.fsencode(Path(out).absolute())).hexdigest()[:16]
 
 
 def cache_folder(project_root: Path) -> Path:
@@ -87,6 +106,15 @@ def templates_digest(user_templates: Path | None) -> str:
     return _tree_digest(folders)
 
 
+def _file_stat(path: str) -> tuple[int, int] | None:
+    """Size and modification time of *path*, or None where there is no such file."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 def _plain(obj: Any) -> Any:
     """A model object without its source file and line (where it was written is not what it says)."""
     changes: dict[str, Any] = {name: "" for name in ("source",) if hasattr(obj, name)}
@@ -110,6 +138,8 @@ class BuildCache:
         # Never the private key: a value only its holder can compute, used only as a MAC key.
         self._mac_key = hashlib.sha256(key.sign(b"credpress build cache MAC key v1")).digest()
         self.used: dict[str, set[str]] = {kind: set() for kind in _KINDS}
+        self._shared: dict[tuple[int, int, int], tuple[Any, Any, Any, str]] = {}
+        self.previous_files: dict[str, FileEntry] = {}  # see output_files()
         self.usable = self._prepare()
 
     def _prepare(self) -> bool:
@@ -123,8 +153,9 @@ class BuildCache:
             if current != version:
                 for kind in _KINDS:
                     shutil.rmtree(self.folder / kind, ignore_errors=True)
-                for manifest in self.folder.glob(f"{_MANIFEST}-*.json"):
-                    manifest.unlink(missing_ok=True)
+                for prefix in (_MANIFEST, _FILES, _NOOP):
+                    for manifest in self.folder.glob(f"{prefix}-*.json"):
+                        manifest.unlink(missing_ok=True)
             for kind in _KINDS:
                 (self.folder / kind).mkdir(parents=True, exist_ok=True)
             if current != version:
@@ -137,12 +168,16 @@ class BuildCache:
 
     def signed_key(self, site: Site, record: CredentialRecord, method: str) -> str:
         """The entry key of a record's signed credential."""
+        # What every credential of one achievement shares is digested once per build (the memo
+        # holds the objects, so their ids stay theirs).
+        shared = self._shared.get((id(site), id(record.issuer), id(record.achievement)))
+        if shared is None:
+            digest = _sha("signed", self.code, site, _plain(record.issuer), _plain(record.achievement))
+            shared = (site, record.issuer, record.achievement, digest)
+            self._shared[(id(site), id(record.issuer), id(record.achievement))] = shared
         return _sha(
             "signed",
-            self.code,
-            site,
-            _plain(record.issuer),
-            _plain(record.achievement),
+            shared[3],
             _plain(record.award),
             record.assignment,
             record.json_path,
@@ -160,6 +195,17 @@ class BuildCache:
         """The entry key of the QR code of *url* (a badge page URL never changes, and
         choosing the code's mask is the costly part of drawing it)."""
         return _sha("qr", self.code, url)
+
+    def preview_key(self, card: Any) -> str:
+        """The entry key of a link-preview card (site.preview_art.Card): its words, the bytes of
+        its art, the fonts it is drawn with and Pillow's version."""
+        from PIL import __version__ as pillow
+
+        from .site.preview_art import FONT_FILES
+
+        art = hashlib.sha256(card.art.read_bytes()).hexdigest() if card.art is not None else None
+        fonts = [(path, _file_stat(path)) for paths in FONT_FILES.values() for path in paths]
+        return _sha("preview", self.code, replace(card, art=None), art, fonts, pillow)
 
     # Entries ------------------------------------------------------------------
 
@@ -217,15 +263,40 @@ class BuildCache:
 
     # What the previous build published ---------------------------------------
 
-    def _manifest(self, out: Path) -> str:
-        """The manifest's file name for the output folder *out* (one per output folder)."""
-        return f"{_MANIFEST}-{hashlib.sha256(os.fsencode(Path(out).absolute())).hexdigest()[:16]}.json"
+    def _manifest(self, out: Path, prefix: str = _MANIFEST) -> str:
+        """The file name of *prefix*'s entry for the output folder *out* (one per output folder)."""
+        return f"{prefix}-{_out_id(out)}.json"
+
+    def record(self, prefix: str, out: Path) -> bytes | None:
+        """The body of the output folder *out*'s entry *prefix*, or None (missing, failing its tag)."""
+        name = self._manifest(out, prefix)
+        return self._read(self.folder / name, "manifest", name) if self.usable else None
+
+    def save_record(self, prefix: str, out: Path, body: bytes) -> None:
+        """Store the output folder *out*'s entry *prefix*, atomically."""
+        if self.usable:
+            name = self._manifest(out, prefix)
+            self._write(self.folder / name, "manifest", name, body)
+
+    def output_files(self, out: Path) -> dict[str, FileEntry]:
+        """Every file the previous build wrote into *out* (empty if unknown); also kept as
+        :attr:`previous_files`, for the generators that give cache entries (output.writer.Known)."""
+        body = self.record(_FILES, out)
+        self.previous_files = (manifest.decode(body) or {}) if body is not None else {}
+        return self.previous_files
+
+    def save_output_files(self, out: Path, files: dict[str, FileEntry]) -> None:
+        """Remember every file this build wrote into *out*."""
+        self.save_record(_FILES, out, manifest.encode(files))
+
+    def spare(self, out: Path) -> Path:
+        """Where the folder swapped out of *out* is kept for the next build to recycle."""
+        return self.folder / f"{_SPARE}-{_out_id(out)}"
 
     def previous(self, out: Path) -> dict[str, tuple[str, bool]] | None:
         """What the previous build into *out* published: credential id -> (SHA-256 of its JSON,
         revoked?); None if unknown (no cache, or a cache entry failing its tag)."""
-        name = self._manifest(out)
-        body = self._read(self.folder / name, "manifest", name) if self.usable else None
+        body = self.record(_MANIFEST, out)
         if body is None:
             return None
         try:
@@ -243,7 +314,5 @@ class BuildCache:
 
     def save_previous(self, out: Path, published: dict[str, tuple[str, bool]]) -> None:
         """Remember what this build published into *out* (credential id -> (JSON digest, revoked?))."""
-        if self.usable:
-            name = self._manifest(out)
-            body = json.dumps({k: list(v) for k, v in published.items()}, sort_keys=True).encode("utf-8")
-            self._write(self.folder / name, "manifest", name, body)
+        body = json.dumps({k: list(v) for k, v in published.items()}, sort_keys=True).encode("utf-8")
+        self.save_record(_MANIFEST, out, body)

@@ -1,23 +1,30 @@
 """The build: load → check → model → documents → sign → generate → write.
 
-Everything is computed first, in memory and without I/O in the middle stages:
-one record per issued credential (:mod:`credpress.documents.record`), signed,
-then the complete site data (:mod:`credpress.site.data`) from which every
-generator (:mod:`credpress.site.generators`) makes its files. Only then does
-the writer fill a temporary folder and swap it in. A failure at any step raises
-before the output folder is touched.
+First, before anything is read, the no-op fast path (:mod:`credpress.fast_path`):
+when the fingerprint of every input equals the previous build's and the output
+folder is as that build left it, its result is returned and nothing is built.
+
+Otherwise everything up to the site data is computed in memory, without I/O in
+the middle stages: one record per issued credential
+(:mod:`credpress.documents.record`), signed, then the complete site data
+(:mod:`credpress.site.data`) from which every generator
+(:mod:`credpress.site.generators`) makes its files. The files stream to the
+writer, which fills a temporary folder (linking the previous build's unchanged
+files) and swaps it in. A failure at any step raises before the output folder is
+touched.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import workers
+from . import fast_path, workers
 from .build_cache import BuildCache, cache_folder
 from .build_summary import BuildSummary, Previous, previous_from_output, signed_digest, summarize
 from .content.check import build_model
@@ -25,13 +32,13 @@ from .content.learners import assign_records
 from .content.load import load_content
 from .content.lock import Lock
 from .content.model import Model
-from .documents.credential import unsigned_credential
+from .documents.credential import unsigned_credential, valid_until
 from .documents.learner import learner_records, link_learner_pages
 from .documents.record import CredentialRecord, credential_records
 from .documents.stacks import StackOutcome, evaluate, record_cascades
-from .errors import ContentError, JsonLdError, KeyConfigError, Problem
+from .errors import ContentError, CredpressError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
-from .output.writer import Writer, check_replaceable, json_bytes
+from .output.writer import Reuse, Writer, check_replaceable
 from .sign import (
     credential_problems,
     sign_credentials,
@@ -108,21 +115,44 @@ def build(options: BuildOptions) -> BuildResult:
 
 def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
     content, out = Path(options.content), Path(options.out)
-    model, warnings = check_content(content, options.strict, options.now)
+    now = options.now or datetime.now(timezone.utc)
+    templates = options.templates or project_root / "site_templates"
+    early = _early_key(options, project_root)
+    cache, fingerprint = None, None
+    if early is not None:
+        cache = _open_cache(options, project_root, early[0], templates)
+        if cache is not None and cache.usable:
+            fingerprint = fast_path.fingerprint(
+                content=content,
+                out=out,
+                templates=templates,
+                key=early[0],
+                cache=cache,
+                strict=options.strict,
+                frozen=options.frozen,
+                today=now.date(),
+            )
+            record = fast_path.lookup(cache, out, fingerprint.value, now)
+            if record is not None:
+                return _unchanged(options, early, record, now)
+    model, warnings = check_content(content, options.strict, now)
     _refuse_dangerous_out(content, out)
     check_replaceable(out)
     keymod.check_key_location(options.key_path, content, out)
-    key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
+    if early is not None:
+        key = early[0]
+        for note in early[1]:
+            _warn(options, note)
+    else:
+        key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
+        cache = _open_cache(options, project_root, key, templates)
     check_key(model, key)
     lock = Lock.read(content, clean=True)
     if not lock.existed:
         _refuse_lost_lock(lock, Path(options.out))
     assignments, outcome = _assign(lock, model, options.random_bytes, options.frozen)
     stacked = [(s.award, s.components) for s in outcome.awards]
-    today = (options.now or datetime.now(timezone.utc)).date()
-    record_assignments = assign_records(lock, model, options.random_bytes, options.frozen, today)
-    templates = options.templates or project_root / "site_templates"
-    cache = _open_cache(options, project_root, key, templates)
+    record_assignments = assign_records(lock, model, options.random_bytes, options.frozen, now.date())
     with workers.limit(options.workers):
         unsigned = credential_records(model, assignments, stacked)
         records, digests = _sign(model, key, unsigned, cache, options.progress)
@@ -139,38 +169,127 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
             cache=cache,
             progress=options.progress,
         )
-        files = site_files(site)
-    previous = _previous(cache, out, records)
-    writer = Writer(Path(options.out))
-    try:
-        for count, (rel, data) in enumerate(files, 1):
-            writer.write_bytes(rel, data)
-            if options.progress and (count % 500 == 0 or count == len(files)):
-                options.progress("Writing", count, len(files))
-        # The lock goes first: if the swap then fails, the next build reuses the
-        # very same ids; the other way round a crash could publish ids it forgot.
-        if lock.changed or not lock.existed:
-            lock.write()
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
+        previous = _previous(cache, out, records)
+        writer, files, lock_text = _write(site, out, lock, cache)
+    stacks = outcome.report(model)
+    summary = summarize(records, digests, previous, now, files, len(warnings))
     if cache is not None:
         cache.save_previous(
             out, {r.credential_id: (digests[r.credential_id], r.award.revoked is not None) for r in records}
         )
+        if writer.reuse is not None:
+            cache.save_output_files(out, writer.files)
+            if fingerprint is not None:
+                if lock_text is not None:
+                    fingerprint = fingerprint.with_lock(lock_text.encode("utf-8"))
+                fast_path.save(cache, out, _record(fingerprint, writer, model, records, warnings, stacks, summary, now))
         cache.prune()
-    now = options.now or datetime.now(timezone.utc)
-    summary = summarize(records, digests, previous, now, len(files), len(warnings))
     return BuildResult(
         Path(options.out),
         len(records),
-        len(files),
+        files,
         key.public_multibase,
         key.development,
         warnings,
-        outcome.report(model),
+        stacks,
         summary,
+    )
+
+
+def _write(site: SiteData, out: Path, lock: Lock, cache: BuildCache | None) -> tuple[Writer, int, str | None]:
+    """Every generator's files, written as they are made, and the lock file; then the swap.
+    Returns the writer, the number of files, and the lock file's text if it was written."""
+    usable = cache is not None and cache.usable
+    reuse = Reuse(cache.spare(out), cache.output_files(out)) if cache is not None and usable else None
+    writer = Writer(out, reuse)
+    files, lock_text = 0, None  # (the writer's marker file is not counted)
+    try:
+        for rel, data in site_files(site):
+            writer.write(rel, data)
+            files += 1
+        # The lock goes first: if the swap then fails, the next build reuses the
+        # very same ids; the other way round a crash could publish ids it forgot.
+        if lock.changed or not lock.existed:
+            lock_text = lock.write()
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return writer, files, lock_text
+
+
+# The no-op fast path (credpress.fast_path) ----------------------------------------------
+
+
+def _warn(options: BuildOptions, message: str) -> None:
+    if options.warn is not None:
+        options.warn(message)
+    else:
+        print(message, file=sys.stderr)
+
+
+def _early_key(options: BuildOptions, project_root: Path) -> tuple[keymod.SigningKey, list[str]] | None:
+    """The signing key, found before the content is read (for the fast path), and what finding
+    it had to say; None where finding it would fail or create a key (the build then finds it
+    where it always has)."""
+    if not options.cache:
+        return None
+    notes: list[str] = []
+    try:
+        _refuse_dangerous_out(Path(options.content), Path(options.out))
+        check_replaceable(Path(options.out))
+        keymod.check_key_location(options.key_path, Path(options.content), Path(options.out))
+        key = keymod.configured_signing_key(options.key_path, options.environ, project_root, notes.append)
+    except CredpressError:
+        return None
+    return (key, notes) if key is not None else None
+
+
+def _unchanged(
+    options: BuildOptions, early: tuple[keymod.SigningKey, list[str]], record: fast_path.Record, now: datetime
+) -> BuildResult:
+    """The result of a build with nothing changed: the previous build's, counted again as of *now*."""
+    key, notes = early
+    for note in notes:
+        _warn(options, note)
+    return BuildResult(
+        Path(options.out),
+        record.credentials,
+        record.files,
+        key.public_multibase,
+        key.development,
+        list(record.warnings),
+        list(record.stacks),
+        record.summary(now),
+    )
+
+
+def _record(
+    fingerprint: fast_path.Fingerprint,
+    writer: Writer,
+    model: Model,
+    records: tuple[CredentialRecord, ...],
+    warnings: list[Problem],
+    stacks: list[str],
+    summary: BuildSummary,
+    now: datetime,
+) -> fast_path.Record:
+    """What the fast path keeps of this build."""
+    until = (valid_until(r.award, r.achievement) for r in records)
+    since, before = fast_path.clock_window([a.awarded for a in model.awards], now)
+    return fast_path.Record(
+        fingerprint=fingerprint.value,
+        out=os.fspath(writer.out_dir),
+        listing=writer.listing(),
+        credentials=len(records),
+        files=summary.files,
+        warnings=list(warnings),
+        stacks=list(stacks),
+        revoked=sum(1 for r in records if r.award.revoked is not None),
+        until=sorted(u.timestamp() for u in until if u is not None),
+        lines=list(summary.lines),
+        since=since,
+        before=before,
     )
 
 
@@ -200,7 +319,7 @@ def _sign(
     if cache is None:
         report = (lambda done: progress("Signing", done, len(records))) if progress else None
         signed = sign_credentials(model, key, records, report)
-        return signed, {r.credential_id: signed_digest(json_bytes(r.document)) for r in signed}
+        return signed, {r.credential_id: signed_digest(r.document_bytes) for r in signed}
     # Only the records that need signing are counted, so a no-op rebuild shows no bar.
     return sign_credentials_cached(model, key, records, cache, _signing_progress(progress))
 

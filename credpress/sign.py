@@ -58,12 +58,17 @@ def _sign_record(
         return None, [Problem(record.award.source, record.award.line, "", str(exc))]
 
 
-Signed = tuple[dict[str, Any] | None, list[Problem]]
+Signed = tuple[bytes | None, list[Problem]]  # the signed credential's file bytes, or the problems
+
+
+def _signed_bytes(model: Model, key: SigningKey, record: CredentialRecord) -> Signed:
+    signed, problems = _sign_record(model, key, record)
+    return (json_bytes(signed) if signed is not None else None), problems
 
 
 def _sign_index(state: tuple[Model, SigningKey, tuple[CredentialRecord, ...], dict[int, Signed]], index: int) -> Signed:
     model, key, records, done = state
-    return done[index] if index in done else _sign_record(model, key, records[index])
+    return done[index] if index in done else _signed_bytes(model, key, records[index])
 
 
 def _first_of_each_achievement(records: tuple[CredentialRecord, ...]) -> list[int]:
@@ -84,12 +89,13 @@ def sign_credentials(
     # One credential of each achievement is signed here first, so the shapes of the
     # canonicalizer (credpress.vc.shapes) are learned once, before the workers fork and
     # inherit them, not once in every worker.
-    done = {index: _sign_record(model, key, records[index]) for index in _first_of_each_achievement(records)}
+    done = {index: _signed_bytes(model, key, records[index]) for index in _first_of_each_achievement(records)}
     results = workers.map_indices(_sign_index, len(records), (model, key, records, done), progress=progress)
     problems = [p for _, found in results for p in found]
     if problems:
         raise ContentError(problems)
-    return tuple(record.with_signed(signed) for record, (signed, _) in zip(records, results) if signed is not None)
+    # Only the bytes are kept (and sent back by the workers): see CredentialRecord.document.
+    return tuple(record.with_signed(None, data) for record, (data, _) in zip(records, results) if data is not None)
 
 
 def sign_learner_records(
@@ -132,13 +138,16 @@ def sign_credentials_cached(
     """:func:`sign_credentials`, reusing the cache's signed credential of every record whose
     inputs did not change, and storing the others. Also returns credential id -> SHA-256 of
     the signed JSON's bytes (for the build summary). *progress* gets (signed, to sign)."""
-    entry_keys = [cache.signed_key(model.site, r, verification_method(model, key, r)) for r in records]
-    reused: dict[int, tuple[dict[str, Any], bytes]] = {}
+    methods: dict[str, str] = {}  # issuer slug -> its verification method
+    for record in records:
+        if record.issuer.slug not in methods:
+            methods[record.issuer.slug] = verification_method(model, key, record)
+    entry_keys = [cache.signed_key(model.site, r, methods[r.issuer.slug]) for r in records]
+    reused: dict[int, bytes] = {}
     for index, (record, entry) in enumerate(zip(records, entry_keys)):
         body = cache.get("signed", entry)
-        document = _cached_document(body, record) if body is not None else None
-        if document is not None and body is not None:
-            reused[index] = (document, body)
+        if body is not None and _is_entry_of(body, record):
+            reused[index] = body
     fresh_indexes = [i for i in range(len(records)) if i not in reused]
     report = (lambda done: progress(done, len(fresh_indexes))) if progress and fresh_indexes else None
     fresh = iter(sign_credentials(model, key, tuple(records[i] for i in fresh_indexes), report))
@@ -146,29 +155,22 @@ def sign_credentials_cached(
     digests: dict[str, str] = {}
     for index, (record, entry) in enumerate(zip(records, entry_keys)):
         if index in reused:
-            document, body = reused[index]
-            record = record.with_signed(document, body)
+            body = reused[index]
+            record = record.with_signed(None, body)  # parsed when first needed (CredentialRecord.document)
         else:
-            signed_record = next(fresh)
-            body = json_bytes(signed_record.document)
-            record = signed_record.with_signed(signed_record.document, body)
+            record = next(fresh)
+            body = record.document_bytes
             cache.put("signed", entry, body)
         signed.append(record)
         digests[record.credential_id] = hashlib.sha256(body).hexdigest()
     return tuple(signed), digests
 
 
-def _cached_document(body: bytes, record: CredentialRecord) -> dict[str, Any] | None:
-    """The signed credential in a cache entry, if it is this record's (else None: sign again)."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return None
-    # The entry's tag proves this build's code wrote it from json_bytes(), whose output
-    # json.loads reads back exactly; the id check guards against a key collision.
-    if not isinstance(document, dict) or document.get("id") != record.url:
-        return None
-    return document
+def _is_entry_of(body: bytes, record: CredentialRecord) -> bool:
+    """Whether a cache entry's signed credential is this record's (else: sign again)."""
+    # The entry's tag proves this build's code wrote it with json_bytes(), which puts the
+    # credential's "id" on its own line at the top level; the check guards against a key collision.
+    return body.startswith(b"{") and f'\n  "id": {json.dumps(record.url, ensure_ascii=False)},\n'.encode() in body
 
 
 def sign_status_lists(

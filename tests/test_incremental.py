@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from credpress import workers
 from credpress.build_cache import BuildCache, cache_folder
 from credpress.cli import main
+from credpress.output.writer import MARKER
 from credpress.pipeline import BuildOptions, build
 from credpress.vc import cryptosuites, keys
 
@@ -69,13 +70,28 @@ class Project:
             path.write_text("\n".join(text) + "\n", "utf-8")
         elif kind == "template":
             (self.templates / "footer.html").write_text(f"<p>Footer version {n}.</p>\n", "utf-8")
+        elif kind == "tamper":  # a file of the published output edited, removed or added by hand
+            site = self.root / "_site"
+            # (never the marker: without it the folder is not credpress's to replace)
+            files = sorted(p for p in site.rglob("*") if p.is_file() and p.name != MARKER) if site.is_dir() else []
+            if files:
+                victim = files[n % len(files)]
+                if n % 3 == 0:
+                    victim.unlink()
+                elif n % 3 == 1:
+                    victim.write_bytes(victim.read_bytes() + b"edited")
+                else:
+                    (victim.parent / "extra.html").write_bytes(b"not built")
+            return  # the content is as it was
         self.write_awards()
 
     def build(self, out: str, **extra):
         return build(options(self.content, self.root / out, self.key, **extra))
 
 
-EDITS = st.tuples(st.sampled_from(["add", "narrative", "revoke", "description", "template"]), st.integers(0, 50))
+EDITS = st.tuples(
+    st.sampled_from(["add", "narrative", "revoke", "description", "template", "nothing", "tamper"]), st.integers(0, 50)
+)
 
 
 @settings(max_examples=6, deadline=None)
@@ -121,6 +137,12 @@ def test_parallel_build_equals_serial(tmp_path, monkeypatch):
     result = project.build("_parallel", workers=2)
     assert tree(tmp_path / "_serial") == tree(tmp_path / "_parallel")
     assert result.summary.unchanged == 9
+    # a change: the workers give the unchanged pages by their cache keys, the writer links them
+    project.apply(("narrative", 1))
+    project.build("_serial", workers=1)
+    result = project.build("_parallel", workers=2)
+    assert tree(tmp_path / "_serial") == tree(tmp_path / "_parallel")
+    assert (result.summary.changed, result.summary.unchanged) == (1, 8)
 
 
 def test_summary_counts_what_changed(tmp_path):

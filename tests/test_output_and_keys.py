@@ -163,6 +163,14 @@ def test_a_fifo_swapped_in_after_the_check_cannot_block(tmp_path, alarm, monkeyp
 # --- a full disk or a read-only folder ---------------------------------------------------------
 
 
+def _change(content: Path) -> None:
+    """Change one award, so the next build has a credential to write (a rebuild of the very same
+    inputs returns the previous build's result and writes nothing: credpress.fast_path)."""
+    cohort = content / "awards" / "cohort.yaml"
+    text = cohort.read_text("utf-8")
+    cohort.write_text(text.replace("  awarded: 2026-03-01\n", "  awarded: 2026-03-01\n  narrative: Changed.\n", 1))
+
+
 def _raise(code: int):
     def fail(*args, **kwargs):
         raise OSError(code, os.strerror(code))
@@ -173,6 +181,7 @@ def _raise(code: int):
 def test_a_full_disk_while_writing_the_output(small_content, key_file, tmp_path, monkeypatch):
     out = tmp_path / "site"
     make_build(small_content, out, key_file)
+    _change(small_content)
     real_open = open
     monkeypatch.setattr(
         writer,
@@ -214,6 +223,7 @@ def test_a_read_only_content_folder_when_the_lock_changes(small_content, key_fil
 def test_a_read_only_output_parent(small_content, key_file, tmp_path, monkeypatch):
     out = tmp_path / "site"
     make_build(small_content, out, key_file)
+    _change(small_content)
     monkeypatch.setattr(writer.tempfile, "mkdtemp", _raise(errno.EROFS))
     assert refused(_build(small_content, out, key_file), small_content, out) == [
         f"error: could not write {tmp_path}: Read-only file system; the previous output {out} is intact"
@@ -223,6 +233,7 @@ def test_a_read_only_output_parent(small_content, key_file, tmp_path, monkeypatc
 def test_a_failed_swap_keeps_the_previous_output(small_content, key_file, tmp_path, monkeypatch):
     out = tmp_path / "site"
     make_build(small_content, out, key_file)
+    _change(small_content)
     monkeypatch.setattr(writer, "_exchange", lambda a, b: False)
     real_replace = os.replace
     monkeypatch.setattr(

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from credpress.output.writer import MARKER, OutputError, Writer, json_bytes
+from credpress.output.writer import MARKER, OutputError, Reuse, Writer, json_bytes
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -181,3 +181,77 @@ def test_commit_refuses_to_replace_a_file(tmp_path: Path) -> None:
         Writer(out)
     assert out.read_text() == "not a folder"
     assert leftovers(tmp_path, out) == []
+
+
+# --- Incremental writing: hard links from the previous output, the recycled spare ----------
+
+
+def build_with_reuse(out: Path, spare: Path, previous: dict, files: dict[str, bytes]) -> Writer:
+    writer = Writer(out, Reuse(spare, previous))
+    for rel, data in files.items():
+        writer.write_bytes(rel, data)
+    writer.commit()
+    return writer
+
+
+def test_unchanged_files_are_linked_and_the_old_folder_becomes_the_spare(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    first = build_with_reuse(out, spare, {}, {"index.html": b"home", "a/b.json": b"b", "a/c.json": b"c"})
+    assert not spare.exists()  # nothing was swapped out
+    inode = (out / "a" / "b.json").stat().st_ino
+    second = build_with_reuse(out, spare, first.files, {"index.html": b"new home", "a/b.json": b"b"})
+    assert tree(out) == {"index.html": b"new home", "a/b.json": b"b"}
+    assert (out / "a" / "b.json").stat().st_ino == inode and second.linked == 2  # and the marker
+    assert tree(spare) == {"index.html": b"home", "a/b.json": b"b", "a/c.json": b"c"}  # the old output
+    assert leftovers(tmp_path, out) == []
+    third = build_with_reuse(out, spare, second.files, {"index.html": b"new home", "d/e.json": b"e"})
+    assert tree(out) == {"index.html": b"new home", "d/e.json": b"e"}
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [MARKER, "d", "d/e.json", "index.html"]
+    assert third.linked == 2 and leftovers(tmp_path, out) == []
+
+
+def test_an_output_file_edited_since_is_written_again(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    first = build_with_reuse(out, spare, {}, {"a.json": b"a", "b.json": b"b"})
+    (out / "a.json").write_bytes(b"A")  # same size, another time
+    (out / "b.json").unlink()
+    (out / "b.json").write_bytes(b"b")  # same bytes, another file
+    second = build_with_reuse(out, spare, first.files, {"a.json": b"a", "b.json": b"b"})
+    assert tree(out) == {"a.json": b"a", "b.json": b"b"} and second.linked == 1  # only the marker
+
+
+def test_a_recycled_spare_ends_up_holding_exactly_the_new_files(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    first = build_with_reuse(out, spare, {}, {"a/b.json": b"b", "c.json": b"c"})
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    spare.mkdir()
+    (spare / "a").symlink_to(outside, target_is_directory=True)  # a link where a folder goes
+    (spare / "c.json").mkdir()  # a folder where a file goes
+    (spare / "stale").mkdir()
+    (spare / "stale" / "x.json").write_bytes(b"x")
+    (spare / "link.json").symlink_to(outside / "nothing")
+    build_with_reuse(out, spare, first.files, {"a/b.json": b"b", "c.json": b"c", "new/d.json": b"d"})
+    assert tree(out) == {"a/b.json": b"b", "c.json": b"c", "new/d.json": b"d"}
+    assert not any(p.is_symlink() for p in out.rglob("*")) and list(outside.iterdir()) == []
+
+
+def test_abort_keeps_the_unfinished_folder_as_the_spare(out: Path) -> None:
+    spare = out.parent / "spare"
+    writer = Writer(out, Reuse(spare, {}))
+    writer.write_bytes("index.html", b"new home")
+    writer.abort()
+    assert tree(out) == OLD and leftovers(out.parent, out) == []
+    assert tree(spare) == {"index.html": b"new home"}
+
+
+def test_the_listing_is_that_of_the_committed_folder(tmp_path: Path) -> None:
+    from credpress.output import manifest
+
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    first = build_with_reuse(out, spare, {}, {"a/b/c.json": b"c", "d.json": b"d"})
+    assert manifest.scan(out) == first.listing()
+    second = build_with_reuse(out, spare, first.files, {"a/b/c.json": b"c", "e.json": b"e"})
+    assert manifest.scan(out) == second.listing() != first.listing()
+    (out / "a" / "x").mkdir()
+    assert manifest.scan(out) != second.listing()

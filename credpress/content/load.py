@@ -27,6 +27,7 @@ MAX_DEPTH = 32
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR = "tag:yaml.org,2002:str"
 # Only plain data: YAML's standard scalar, list and mapping types. Anything else
 # (!!python/object, !!binary, custom !tags) is refused.
 _PLAIN_TAGS = {
@@ -93,13 +94,16 @@ class _Converter:
 
     def convert(self, node: yaml.Node, depth: int = 0) -> Any:
         self.count += 1
-        line = node.start_mark.line + 1
         if node.tag not in _PLAIN_TAGS:
-            raise _Abort(line, f"YAML tag {node.tag} is not allowed")
+            raise _Abort(node.start_mark.line + 1, f"YAML tag {node.tag} is not allowed")
         if self.count > MAX_NODES:
-            raise _Abort(line, f"document has more than {MAX_NODES} values (alias expansion?)")
+            raise _Abort(node.start_mark.line + 1, f"document has more than {MAX_NODES} values (alias expansion?)")
         if depth > MAX_DEPTH:
-            raise _Abort(line, f"nested deeper than {MAX_DEPTH} levels")
+            raise _Abort(node.start_mark.line + 1, f"nested deeper than {MAX_DEPTH} levels")
+        if node.tag == _STR and isinstance(node, yaml.ScalarNode):
+            # What SafeConstructor gives for a string (construct_yaml_str), without its dispatch.
+            return self._text(node.value)
+        line = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             result = LineDict()
             result.line, result.lines = line, {}
@@ -132,12 +136,15 @@ class _Converter:
             # e.g. 2026-02-30 matches YAML's timestamp pattern but is no date: keep the
             # text so the field's checker can say what is wrong with it.
             value = node.value
-        if isinstance(value, str):
-            nfc = unicodedata.normalize("NFC", value)
-            if nfc != value:
-                self.normalized = True
-                value = nfc
-        return value
+        return self._text(value) if isinstance(value, str) else value
+
+    def _text(self, value: str) -> str:
+        if value.isascii():  # always NFC
+            return value
+        nfc = unicodedata.normalize("NFC", value)
+        if nfc != value:
+            self.normalized = True
+        return nfc
 
 
 class _Abort(Exception):

@@ -30,6 +30,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -112,7 +113,12 @@ def _draw(make: Callable[[], T], used: set[T]) -> T:
 
 def award_key(award: Award) -> str:
     """The award's key in the lock: a hash of its fingerprint."""
-    return hashlib.sha256(award.fingerprint.encode("utf-8")).hexdigest()[:32]
+    return _key(award.fingerprint)
+
+
+@lru_cache(maxsize=1 << 17)
+def _key(fingerprint: str) -> str:
+    return hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()[:32]
 
 
 def lock_display(content_root: Path) -> str:
@@ -433,9 +439,11 @@ class Lock:
         """The lock file's text: JSON, 2-space indent, entries sorted by key."""
         return serialize_entries(self.entries)
 
-    def write(self) -> None:
-        """Write atomically: a temporary file in the same folder, then rename."""
-        write_lock_file(self.path, self.serialize(), self.display)
+    def write(self) -> str:
+        """Write atomically: a temporary file in the same folder, then rename. Returns the text written."""
+        text = self.serialize()
+        write_lock_file(self.path, text, self.display)
+        return text
 
 
 def serialize_entries(entries: dict[str, Any]) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 
@@ -192,7 +193,7 @@ class Award:
         """When the credential starts being valid: the reissue date, else the award date."""
         return self.reissued or self.awarded
 
-    @property
+    @cached_property  # read for every award at every stage (lock keys, stacks, records)
     def fingerprint(self) -> str:
         """What makes two awards the same award: achievement, learner, award date.
 

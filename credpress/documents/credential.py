@@ -123,6 +123,19 @@ def recipient_identifiers(record: CredentialRecord) -> list[dict[str, Any]]:
     return identity_objects(recipient, record.assignment.salt, recipient.name)
 
 
+def credential_dates(award: Award, achievement: Achievement) -> dict[str, str]:
+    """The credential's ``validFrom``, ``validUntil`` (if it expires) and ``awardedDate``, in
+    that order (what a badge page shows of them, without reading the signed document)."""
+    # A reissued (corrected) copy gets a newer validFrom and keeps awardedDate,
+    # so verifiers can tell which copy is newest (VC 2.0 validFrom; OB 3.0 keeps awardedDate).
+    dates = {"validFrom": timestamp(award.valid_from)}
+    until = valid_until(award, achievement)
+    if until is not None:
+        dates["validUntil"] = timestamp(until)
+    dates["awardedDate"] = timestamp(award.awarded)
+    return dates
+
+
 def unsigned_credential(record: CredentialRecord, model: Model) -> dict[str, Any]:
     """The OpenBadgeCredential for one award, without its proof."""
     layout = Layout(model.site)
@@ -144,13 +157,7 @@ def unsigned_credential(record: CredentialRecord, model: Model) -> dict[str, Any
     if achievement.image:
         credential["image"] = image_object(achievement.image, layout, f"{achievement.name} badge")
     credential["issuer"] = issuer_profile(issuer, model)
-    # A reissued (corrected) copy gets a newer validFrom and keeps awardedDate,
-    # so verifiers can tell which copy is newest (VC 2.0 validFrom; OB 3.0 keeps awardedDate).
-    credential["validFrom"] = timestamp(award.valid_from)
-    until = valid_until(award, achievement)
-    if until is not None:
-        credential["validUntil"] = timestamp(until)
-    credential["awardedDate"] = timestamp(award.awarded)
+    credential.update(credential_dates(award, achievement))
     credential["credentialSubject"] = subject
     if award.evidence:
         credential["evidence"] = [_evidence(e) for e in award.evidence]

@@ -8,6 +8,7 @@ the record instead of looking things up again by fingerprint or slug.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -48,18 +49,25 @@ class CredentialRecord:
 
     @property
     def document(self) -> dict[str, Any]:
-        """The signed credential (only after the sign stage)."""
-        if self.signed is None:
+        """The signed credential (only after the sign stage). A record signed by this build or
+        taken from the build cache holds only its file bytes (a credential's parsed JSON takes
+        several times the memory), read again each time the document is asked for: only the
+        badge pages rendered again and learner records need it."""
+        if self.signed is not None:
+            return self.signed
+        if self.signed_json is None:
             raise ValueError(f"credential {self.credential_id} has not been signed")
-        return self.signed
+        document: dict[str, Any] = json.loads(self.signed_json)
+        return document
 
     @property
     def document_bytes(self) -> bytes:
         """The signed credential as its published file's bytes."""
         return self.signed_json if self.signed_json is not None else json_bytes(self.document)
 
-    def with_signed(self, signed: dict[str, Any], signed_json: bytes | None = None) -> CredentialRecord:
-        """This record with its signed credential (and, if known, its file bytes: ``json_bytes(signed)``)."""
+    def with_signed(self, signed: dict[str, Any] | None, signed_json: bytes | None = None) -> CredentialRecord:
+        """This record with its signed credential (and, if known, its file bytes: ``json_bytes(signed)``;
+        the bytes alone are enough)."""
         return replace(self, signed=signed, signed_json=signed_json)
 
 

@@ -15,7 +15,7 @@ import types
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 import markdown as _markdown
 import nh3
@@ -153,7 +153,13 @@ def linkedin_url(
     if expires_year and expires_month:
         params += [("expirationYear", str(expires_year)), ("expirationMonth", str(expires_month))]
     params += [("certUrl", cert_url), ("certId", cert_id)]
-    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=_quote_plus)
+
+
+@lru_cache(maxsize=4096)
+def _quote_plus(value: str, safe: str = "", encoding: str | None = None, errors: str | None = None) -> str:
+    """urllib's quote_plus, remembered: most values (names, years) repeat on every badge page."""
+    return quote_plus(value, safe, encoding, errors)
 
 
 def environment(user_templates: Path | None = None) -> Environment:

@@ -16,7 +16,7 @@ from PIL import Image
 
 from ..content.model import Achievement, ImageFile, Requirement
 from ..dates import day_label, duration_label
-from ..documents.credential import valid_until
+from ..documents.credential import credential_dates, valid_until
 from ..documents.plain_text import one_line
 from ..documents.record import CredentialRecord
 from .layout import Layout, relative
@@ -76,9 +76,17 @@ class Views:
         self.model = site.model
         self.layout = site.layout
         self._achievement_views: dict[tuple[str, int], dict[str, Any]] = {}
+        self._issuer_views: dict[tuple[str, int], dict[str, Any]] = {}
 
     def issuer(self, slug: str, page: str) -> dict[str, Any]:
         """The view of an issuer, with links relative to *page*."""
+        # Links are relative, so pages at the same depth share a view (every badge page).
+        key = (slug, page.count("/"))
+        if key not in self._issuer_views:
+            self._issuer_views[key] = self._issuer(slug, page)
+        return self._issuer_views[key]
+
+    def _issuer(self, slug: str, page: str) -> dict[str, Any]:
         issuer = self.model.issuers[slug]
         layout = self.layout
         return {
@@ -160,7 +168,8 @@ class Views:
 
     def credential(self, record: CredentialRecord) -> dict[str, Any]:
         """The badge page's view of one credential."""
-        award, achievement, issuer, document = record.award, record.achievement, record.issuer, record.document
+        award, achievement, issuer = record.award, record.achievement, record.issuer
+        dates = credential_dates(award, achievement)  # as signed (the document's id is record.url)
         page = record.page_path
         until = valid_until(award, achievement)
         linkedin = linkedin_url(
@@ -176,16 +185,16 @@ class Views:
         )
         return {
             "id": record.credential_id,
-            "url": document["id"],
+            "url": record.url,
             "page_url": record.page_url,
             "json_href": relative(page, record.json_path),
             "json_name": f"{file_stem(achievement.name)}-{record.credential_id[:8]}.json",
             "recipient": award.recipient.name,
             "awarded": day_label(award.awarded),
-            "awarded_iso": document["awardedDate"],
-            "valid_from": document["validFrom"],
-            "valid_from_label": day_label(datetime.fromisoformat(document["validFrom"])),
-            "valid_until": document.get("validUntil"),
+            "awarded_iso": dates["awardedDate"],
+            "valid_from": dates["validFrom"],
+            "valid_from_label": day_label(datetime.fromisoformat(dates["validFrom"])),
+            "valid_until": dates.get("validUntil"),
             "valid_until_label": day_label(until),
             "narrative": award.narrative,
             "evidence": award.evidence,

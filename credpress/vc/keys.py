@@ -159,6 +159,22 @@ def write_key_file(path: Path, key: SigningKey) -> None:
     os.chmod(path, 0o600)
 
 
+def configured_signing_key(
+    key_path: Path | None,
+    environ: Mapping[str, str] | None = None,
+    project_root: Path | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> SigningKey | None:
+    """:func:`resolve_signing_key` where that creates nothing: None where it would make a new
+    development key, or fail for want of a key under ``CI=true``."""
+    env = os.environ if environ is None else environ
+    if key_path is None and not env.get(ENV_VAR, "").strip():
+        root = Path.cwd() if project_root is None else project_root
+        if env.get("CI", "").lower() == "true" or not (root / DEV_KEY_PATH).exists():
+            return None
+    return resolve_signing_key(key_path, environ, project_root, warn)
+
+
 def resolve_signing_key(
     key_path: Path | None,
     environ: Mapping[str, str] | None = None,

@@ -1,15 +1,18 @@
 """The generators: one module per kind of output file, listed once, in order.
 
 Each module has ``generate(site: SiteData) -> Iterable[OutputFile]``, a function
-from the complete site data to ``(path, bytes)`` pairs for the writer. A new
+from the complete site data to ``(path, bytes)`` pairs for the writer, which
+writes each pair as it comes (a generator should yield its files as it makes
+them, not gather them first). A new
 kind of output (baked badges, preview images, CLR records…) is one new module
 here and one line in :data:`GENERATORS`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
+from ...output.writer import Known
 from ..data import SiteData
 from . import (
     achievements,
@@ -29,7 +32,7 @@ from . import (
     verify_page,
 )
 
-OutputFile = tuple[str, bytes]
+OutputFile = tuple[str, bytes | Known]  # Known: bytes a build cache entry holds
 Generator = Callable[[SiteData], Iterable[OutputFile]]
 
 GENERATORS: tuple[Generator, ...] = (
@@ -51,6 +54,8 @@ GENERATORS: tuple[Generator, ...] = (
 )
 
 
-def site_files(site: SiteData) -> list[OutputFile]:
-    """Every output file of the site, from every generator in order."""
-    return [file for generate in GENERATORS for file in generate(site)]
+def site_files(site: SiteData) -> Iterator[OutputFile]:
+    """Every output file of the site, from every generator in order, one at a time (the
+    writer writes each as it comes: the site's bytes are never all in memory at once)."""
+    for generate in GENERATORS:
+        yield from generate(site)

@@ -2,45 +2,96 @@
 
 With a build cache (:mod:`credpress.build_cache`), a page whose render context,
 embedded credential and templates are those of an earlier build is reused
-instead of rendered again.
+instead of rendered again; when the previous build wrote that very page at the
+same path, it is not even read: the writer links the previous file
+(:class:`credpress.output.writer.Known`).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from ... import workers
 from ...documents.record import CredentialRecord
+from ...output.writer import Known
 from ..data import SiteData
 from ..record_views import badge_learner_view
 
 
-def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+def generate(site: SiteData) -> Iterator[tuple[str, bytes | Known]]:
     """Every credential's JSON and badge page."""
     total = len(site.records)
     progress = site.progress
     report = (lambda done: progress("Rendering", done, total)) if progress else None
-    for files, page_key in workers.map_indices(_credential_files, total, site, progress=report):
-        if site.cache is not None:
-            site.cache.mark_used("pages", page_key)
-        yield from files
+    cache = site.cache
+    for index, (key, body) in enumerate(workers.imap_indices(_page, total, site, progress=report)):
+        record = site.records[index]
+        yield record.json_path, record.document_bytes
+        path = record.page_path + "index.html"
+        if cache is None:
+            assert body is not None
+            yield path, body
+            continue
+        cache.mark_used("pages", key)
+        load = partial(_page_bytes, site, index, key) if body is None else partial(bytes, body)
+        yield path, Known(key, load)
 
 
-def _credential_files(site: SiteData, index: int) -> tuple[list[tuple[str, bytes]], str]:
+def _page(site: SiteData, index: int) -> tuple[str, bytes | None]:
+    """A badge page's cache key and its bytes; no bytes when the previous build wrote the page of
+    the same key (the writer links that file, or asks :func:`_page_bytes`)."""
     record = site.records[index]
-    data = record.document_bytes
     context = page_context(site, record)
     if site.cache is None:
-        return [(record.json_path, data), _badge_page(site, record, context)], ""
-    key = site.cache.page_key(record.page_path, hashlib.sha256(data).hexdigest(), (site.model.site, context))
+        return "", _badge_page(site, record, context)[1]
+    key = _page_key(site, record, context)
+    previous = site.cache.previous_files.get(record.page_path + "index.html")
+    if previous is not None and previous[4] == key:
+        return key, None
+    return key, _cached_page(site, record, context, key)
+
+
+def _page_key(site: SiteData, record: CredentialRecord, context: dict[str, Any]) -> str:
+    assert site.cache is not None
+    digest = hashlib.sha256(record.document_bytes).hexdigest()
+    return site.cache.page_key(record.page_path, digest, _key_context(site, context))
+
+
+def _cached_page(site: SiteData, record: CredentialRecord, context: dict[str, Any], key: str) -> bytes:
+    """The page of *key* from the cache, else rendered (and kept)."""
+    assert site.cache is not None
     body = site.cache.get("pages", key)
-    if body is not None:
-        return [(record.json_path, data), (record.page_path + "index.html", body)], key
-    page = _badge_page(site, record, context)
-    site.cache.put("pages", key, page[1])
-    return [(record.json_path, data), page], key
+    if body is None:
+        body = _badge_page(site, record, context)[1]
+        site.cache.put("pages", key, body)
+    return body
+
+
+def _page_bytes(site: SiteData, index: int, key: str) -> bytes:
+    """The bytes of a page :func:`_page` gave without them (the previous file could not be linked)."""
+    record = site.records[index]
+    return _cached_page(site, record, page_context(site, record), key)
+
+
+# The views every badge page of an achievement shares, digested once per process: the memo holds
+# the views themselves (shared by Views), so an id is never another view's.
+_SHARED: dict[tuple[int, int, int], tuple[object, object, object, str]] = {}
+
+
+def _key_context(site: SiteData, context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """What a badge page's cache key covers: the site and every view, the shared ones digested."""
+    achievement, issuer = context["achievement"], context["issuer"]
+    ids = (id(site.model.site), id(achievement), id(issuer))
+    shared = _SHARED.get(ids)
+    if shared is None:
+        if len(_SHARED) > 256:  # views of earlier builds (credpress serve)
+            _SHARED.clear()
+        digest = hashlib.sha256(repr((site.model.site, achievement, issuer)).encode("utf-8")).hexdigest()
+        shared = _SHARED[ids] = (site.model.site, achievement, issuer, digest)
+    return shared[3], {name: value for name, value in context.items() if name not in ("achievement", "issuer")}
 
 
 def page_context(site: SiteData, record: CredentialRecord) -> dict[str, Any]:

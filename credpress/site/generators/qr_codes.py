@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from functools import partial
 
 import segno
 
 from ... import workers
+from ...output.writer import Known
 from .. import qr
 from ..data import SiteData
 
@@ -54,22 +56,38 @@ def segno_svg(url: str) -> bytes:
     return out.getvalue()
 
 
-def generate(site: SiteData) -> Iterator[tuple[str, bytes]]:
+def generate(site: SiteData) -> Iterator[tuple[str, bytes | Known]]:
     """Every credential's QR code (on all cores, and kept in the build cache, since a
     badge page's URL never changes)."""
-    for file, key in workers.map_indices(_qr_file, len(site.records), site):
-        if site.cache is not None:
-            site.cache.mark_used("qr", key)
-        yield file
+    cache = site.cache
+    for index, (key, body) in enumerate(workers.imap_indices(_qr_file, len(site.records), site)):
+        record = site.records[index]
+        if cache is None:
+            assert body is not None
+            yield record.qr_path, body
+            continue
+        cache.mark_used("qr", key)
+        load = partial(_qr_bytes, site, index, key) if body is None else partial(bytes, body)
+        yield record.qr_path, Known(key, load)
 
 
-def _qr_file(site: SiteData, index: int) -> tuple[tuple[str, bytes], str]:
+def _qr_file(site: SiteData, index: int) -> tuple[str, bytes | None]:
+    """A QR code's cache key and its bytes; no bytes when the previous build wrote the same code
+    there (the writer links that file, or asks :func:`_qr_bytes`)."""
     record = site.records[index]
     if site.cache is None:
-        return (record.qr_path, qr_svg(record.page_url)), ""
+        return "", qr_svg(record.page_url)
     key = site.cache.qr_key(record.page_url)
+    previous = site.cache.previous_files.get(record.qr_path)
+    if previous is not None and previous[4] == key:
+        return key, None
+    return key, _qr_bytes(site, index, key)
+
+
+def _qr_bytes(site: SiteData, index: int, key: str) -> bytes:
+    assert site.cache is not None
     body = site.cache.get("qr", key)
     if body is None:
-        body = qr_svg(record.page_url)
+        body = qr_svg(site.records[index].page_url)
         site.cache.put("qr", key, body)
-    return (record.qr_path, body), key
+    return body
