@@ -8,7 +8,6 @@ all cores for large builds (:mod:`credpress.workers`).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from . import workers
 from .build_cache import BuildCache
 from .content.model import Model
-from .documents.credential import unsigned_credential
+from .documents.credential import CONTEXT, unsigned_credential
 from .documents.learner import LearnerRecord, unsigned_clr
 from .documents.record import CredentialRecord
 from .documents.status_list import status_lists
@@ -168,9 +167,11 @@ def sign_credentials_cached(
 
 def _is_entry_of(body: bytes, record: CredentialRecord) -> bool:
     """Whether a cache entry's signed credential is this record's (else: sign again)."""
-    # The entry's tag proves this build's code wrote it with json_bytes(), which puts the
-    # credential's "id" on its own line at the top level; the check guards against a key collision.
-    return body.startswith(b"{") and f'\n  "id": {json.dumps(record.url, ensure_ascii=False)},\n'.encode() in body
+    # The entry's tag proves this build's code wrote it with json_bytes(), from a document that
+    # starts with its "@context" and then its "id" (documents.credential): the bytes start as
+    # json_bytes() writes those two, whatever its formatting. Guards against a key collision.
+    head = json_bytes({"@context": CONTEXT, "id": record.url}).rstrip()[:-1].rstrip()
+    return body.startswith(head) and body[len(head) : len(head) + 1] == b","
 
 
 def sign_status_lists(
