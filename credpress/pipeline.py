@@ -319,7 +319,7 @@ def _sign(
     if cache is None:
         report = (lambda done: progress("Signing", done, len(records))) if progress else None
         signed = sign_credentials(model, key, records, report)
-        return signed, {r.credential_id: signed_digest(r.document_bytes) for r in signed}
+        return signed, {r.credential_id: r.signed_digest or signed_digest(r.document_bytes) for r in signed}
     # Only the records that need signing are counted, so a no-op rebuild shows no bar.
     return sign_credentials_cached(model, key, records, cache, _signing_progress(progress))
 

@@ -7,7 +7,6 @@ all cores for large builds (:mod:`credpress.workers`).
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -161,7 +160,8 @@ def sign_credentials_cached(
             body = record.document_bytes
             cache.put("signed", entry, body)
         signed.append(record)
-        digests[record.credential_id] = hashlib.sha256(body).hexdigest()
+        assert record.signed_digest is not None
+        digests[record.credential_id] = record.signed_digest
     return tuple(signed), digests
 
 

@@ -8,6 +8,7 @@ the record instead of looking things up again by fingerprint or slug.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,6 +35,7 @@ class CredentialRecord:
     qr_path: str  # output path of the QR code that leads to the badge page
     signed: dict[str, Any] | None = None
     signed_json: bytes | None = None  # the signed credential's file bytes, when already formatted
+    signed_digest: str | None = None  # SHA-256 of signed_json (hex), so workers need not touch the bytes
     components: tuple[CredentialRecord, ...] = ()  # a stacked credential's components (its evidence)
     learner_page: str | None = None  # the page of its learner's record, if they opted in (public_record)
 
@@ -68,7 +70,8 @@ class CredentialRecord:
     def with_signed(self, signed: dict[str, Any] | None, signed_json: bytes | None = None) -> CredentialRecord:
         """This record with its signed credential (and, if known, its file bytes: ``json_bytes(signed)``;
         the bytes alone are enough)."""
-        return replace(self, signed=signed, signed_json=signed_json)
+        digest = hashlib.sha256(signed_json).hexdigest() if signed_json is not None else None
+        return replace(self, signed=signed, signed_json=signed_json, signed_digest=digest)
 
 
 def credential_records(

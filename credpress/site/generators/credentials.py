@@ -56,7 +56,7 @@ def _page(site: SiteData, index: int) -> tuple[str, bytes | None]:
 
 def _page_key(site: SiteData, record: CredentialRecord, context: dict[str, Any]) -> str:
     assert site.cache is not None
-    digest = hashlib.sha256(record.document_bytes).hexdigest()
+    digest = record.signed_digest or hashlib.sha256(record.document_bytes).hexdigest()
     return site.cache.page_key(record.page_path, digest, _key_context(site, context))
 
 
