@@ -139,8 +139,8 @@ def main() -> None:
         print(f"  = {theirs_ms:.2f} ms per credential")
         print(f"ratio (ours full build / their signing alone): {ours_ms / theirs_ms:.3f}")
         print(
-            f"output: {ours['site_bytes'] / ours['credentials'] / 1024:.1f} KiB of site per credential, "
-            f"{ours['credential_bytes'] / 1024:.1f} KiB of credential JSON + badge page"
+            f"output: {ours['site_bytes'] / ours['credentials']:,.0f} bytes of site per credential, "
+            f"{ours['credential_bytes']:,.0f} bytes of credential JSON + badge page"
         )
         for size in scale:
             result = build(root / f"scale-{size}", size)
@@ -149,7 +149,7 @@ def main() -> None:
                 f"({1000 * result['seconds'] / result['credentials']:.2f} ms per credential); "
                 f"peak RSS: build process {result['self_mib']:.0f} MiB, largest worker {result['workers_mib']:.0f} MiB, "
                 f"at most {result['self_mib'] + (os.cpu_count() or 1) * result['workers_mib']:.0f} MiB together; "
-                f"{result['site_bytes'] / result['credentials'] / 1024:.1f} KiB of site per credential"
+                f"{result['site_bytes'] / result['credentials']:,.0f} bytes of site per credential (target: under 16,000)"
             )
         print(f"{load()} (after)")
 

@@ -40,7 +40,7 @@ def test_build_writes_each_badge_pages_qr_code(example_site: Path) -> None:
     assert max(sizes) < 3500, max(sizes)
     for page in pages:
         html = page.read_text("utf-8")
-        assert '<img class="qr" src="../../credentials/' + page.parent.name + '/qr.svg"' in html
+        assert '<img class="qr" src="qr.svg"' in html
 
 
 def test_criteria_summary_is_plain_text_cut_at_a_clause() -> None:

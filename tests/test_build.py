@@ -323,3 +323,28 @@ def test_page_indentation_is_dropped_but_preformatted_text_is_kept() -> None:
     kept = "<div>\n  <pre>  x\n    y</pre>\n</div>"
     assert strip_indentation(kept) == kept
     assert strip_indentation("<form>\n  <textarea>\n  z</textarea>") == "<form>\n  <textarea>\n  z</textarea>"
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "link"),
+    [
+        ("credentials/u/", "credentials/u/qr.svg", "qr.svg"),
+        ("credentials/u/", "credentials/u.json", "../u.json"),
+        ("credentials/u/", "", "../../"),
+        ("credentials/u/", "verify/", "../../verify/"),
+        ("credentials/u/", "credentials/u/", "./"),
+        ("credentials/u/", "credentials/v/", "../v/"),
+        ("achievements/a/", "achievements/", "../"),
+        ("", "", "./"),
+        ("", "verify/", "verify/"),
+        ("verify/", "assets/page.js", "../assets/page.js"),
+    ],
+)
+def test_links_are_the_shortest_relative_path(page: str, target: str, link: str) -> None:
+    from urllib.parse import urljoin
+
+    from credpress.site.layout import relative
+
+    assert relative(page, target) == link
+    base = "https://example.test/badges/"
+    assert urljoin(base + page, relative(page, target)) == base + target  # it leads where it says

@@ -131,6 +131,15 @@ class Layout:
 
 def relative(from_page: str, to_path: str) -> str:
     """A link from the page at *from_page* (a folder path) to *to_path*, relative,
-    so the site works under any base path and from a local preview."""
-    depth = from_page.count("/")
-    return "../" * depth + to_path if (depth or to_path) else "./"
+    so the site works under any base path and from a local preview.
+
+    The shortest such link: folders the two paths share are not climbed out of and
+    back into (a badge page links its own QR code as ``qr.svg``, its credential as
+    ``../<id>.json``), which saves about 100 bytes on every badge page.
+    """
+    here = from_page.split("/")[:-1]
+    there = to_path.split("/")
+    shared = 0
+    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
+        shared += 1
+    return "../" * (len(here) - shared) + "/".join(there[shared:]) or "./"
