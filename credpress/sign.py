@@ -13,7 +13,7 @@ from typing import Any
 
 from . import workers
 from .build_cache import BuildCache
-from .content.model import Model
+from .content.model import Issuer, Model
 from .documents.credential import CONTEXT, unsigned_credential
 from .documents.learner import LearnerRecord, unsigned_clr
 from .documents.record import CredentialRecord
@@ -34,9 +34,10 @@ def credential_problems(record: CredentialRecord, document: dict[str, Any]) -> l
     ]
 
 
-def verification_method(model: Model, key: SigningKey, record: CredentialRecord) -> str:
-    """The DID URL of the issuer's key that signs *record* (its active key)."""
-    return f"{Layout(model.site).issuer_did(record.issuer.slug)}#{record.issuer.active_key(key.public_multibase).id}"
+def verification_method(model: Model, key: SigningKey, issuer: Issuer) -> str:
+    """The DID URL of *issuer*'s key that signs its documents with *key* (its active key):
+    credentials, learner records and status lists alike."""
+    return f"{Layout(model.site).issuer_did(issuer.slug)}#{issuer.active_key(key.public_multibase).id}"
 
 
 def _sign_record(
@@ -47,7 +48,7 @@ def _sign_record(
     problems = credential_problems(record, document)
     if problems:
         return None, problems
-    method = verification_method(model, key, record)
+    method = verification_method(model, key, record.issuer)
     try:
         return cryptosuites.sign_document(
             document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
@@ -106,9 +107,7 @@ def sign_learner_records(
         document = unsigned_clr(record, model)
         first = record.credentials[0].award
         found = [f"learner record would be invalid: {e}" for e in clr.check_clr(document)]
-        method = (
-            f"{Layout(model.site).issuer_did(record.issuer.slug)}#{record.issuer.active_key(key.public_multibase).id}"
-        )
+        method = verification_method(model, key, record.issuer)
         try:
             if not found:
                 signed.append(
@@ -139,7 +138,7 @@ def sign_credentials_cached(
     methods: dict[str, str] = {}  # issuer slug -> its verification method
     for record in records:
         if record.issuer.slug not in methods:
-            methods[record.issuer.slug] = verification_method(model, key, record)
+            methods[record.issuer.slug] = verification_method(model, key, record.issuer)
     entry_keys = [cache.signed_key(model.site, r, methods[r.issuer.slug]) for r in records]
     reused: dict[int, bytes] = {}
     for index, (record, entry) in enumerate(zip(records, entry_keys)):
@@ -183,10 +182,9 @@ def sign_status_lists(
 ) -> dict[str, dict[int, dict[str, Any]]]:
     """Each issuer's revocation lists (list number -> list), signed, with the bits of its revoked awards
     and of its erased credentials (*erased*: issuer slug -> (index, date), from the lock) set."""
-    layout = Layout(model.site)
     lists: dict[str, dict[int, dict[str, Any]]] = {}
     for slug, issuer in model.issuers.items():
-        method = f"{layout.issuer_did(slug)}#{issuer.active_key(key.public_multibase).id}"
+        method = verification_method(model, key, issuer)
         documents = status_lists(issuer, model, records, (erased or {}).get(slug, ()), learner_records)
         lists[slug] = {
             number: cryptosuites.sign_document(
