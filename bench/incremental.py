@@ -25,11 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import make_content  # noqa: E402
+from synthetic import make_project  # noqa: E402
 
 from credpress import pipeline  # noqa: E402
 from credpress.pipeline import BuildOptions, build  # noqa: E402
-from credpress.vc import keys  # noqa: E402
 
 
 class FullBuilds:
@@ -75,10 +74,8 @@ def run(count: int, full: FullBuilds) -> None:
     # Under the repository, not /tmp: this machine's /tmp is a slower file system.
     with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent, prefix=".bench-") as tmp:
         root = Path(tmp)
-        content = make_content(root / "content", count)
-        key_path = root / "key.pem"
-        keys.write_key_file(key_path, keys.generate())
-        options = BuildOptions(content=content, out=root / "_site", key_path=key_path, environ={}, warn=lambda m: None)
+        options = make_project(root, count)
+        content = options.content
         awards = sorted((content / "awards").glob("*.yaml"))[0]
         print(f"N = {count}")
         timed("full build (new lock, empty cache)", options, full)

@@ -6,6 +6,9 @@ import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
+from credpress.pipeline import BuildOptions
+from credpress.vc import keys
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "content"
 
 
@@ -33,3 +36,12 @@ def make_content(target: Path, awards: int) -> Path:
         name = "generated.yaml" if len(lines) <= per_file else f"generated-{number:03d}.yaml"
         (target / "awards" / name).write_text("\n".join(lines[start_line : start_line + per_file]) + "\n", "utf-8")
     return target
+
+
+def make_project(root: Path, awards: int) -> BuildOptions:
+    """A provider project under *root* (content with *awards* generated awards, a new signing
+    key beside it) and the options that build it into ``root/_site``, quietly."""
+    content = make_content(root / "content", awards)
+    key_path = root / "key.pem"
+    keys.write_key_file(key_path, keys.generate())
+    return BuildOptions(content=content, out=root / "_site", key_path=key_path, environ={}, warn=lambda m: None)
