@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -85,20 +86,9 @@ def test_a_path_through_a_symlinked_folder_is_refused(tmp_path: Path) -> None:
     writer.abort()
 
 
-def test_a_written_folder_replaced_by_a_symlink_is_refused_below_it(tmp_path: Path) -> None:
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    writer = Writer(tmp_path / "site")
-    writer.write_bytes("credentials/a.json", b"a")
-    shutil.rmtree(writer.tmp / "credentials")
-    (writer.tmp / "credentials").symlink_to(outside, target_is_directory=True)
-    with pytest.raises(OutputError, match=r"^refusing to write 'credentials/deeper/b\.json': it resolves outside"):
-        writer.write_bytes("credentials/deeper/b.json", b"b")
-    assert not (outside / "deeper" / "b.json").exists()
-    writer.abort()
-
-
-def test_a_written_folder_replaced_by_a_symlink_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("rel", ["credentials/b.json", "credentials/deeper/b.json"])
+def test_a_written_folder_replaced_by_a_symlink_is_refused(tmp_path: Path, rel: str) -> None:
+    # At the level of the swapped folder and below it: nothing is created outside.
     outside = tmp_path / "outside"
     outside.mkdir()
     writer = Writer(tmp_path / "site")
@@ -106,8 +96,8 @@ def test_a_written_folder_replaced_by_a_symlink_is_refused(tmp_path: Path) -> No
     shutil.rmtree(writer.tmp / "credentials")
     (writer.tmp / "credentials").symlink_to(outside, target_is_directory=True)
     try:
-        with pytest.raises(OutputError, match=r"^refusing to write 'credentials/b\.json': it resolves outside"):
-            writer.write_bytes("credentials/b.json", b"b")
+        with pytest.raises(OutputError, match=rf"^refusing to write '{re.escape(rel)}': it resolves outside"):
+            writer.write_bytes(rel, b"b")
     finally:
         writer.abort()
     assert list(outside.iterdir()) == []
