@@ -893,12 +893,9 @@ def test_numeric_hosts_refused_before_any_socket(host: str, no_sockets):
         Resolver().fetch_json(url)  # the real network fetcher
 
 
-@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0"])
-def test_numeric_did_web_and_status_list_hosts_refused(host: str, no_sockets):
-    method = resolve_method(f"did:web:{host}#key-1", Resolver())
-    assert method.public_key is None and "is not a valid did:web DID" in method.error
-    url = f"https://{host}/status/1.json"
-    credential = {
+def _status_at(url: str) -> dict:
+    """A credential of the test issuer whose revocation status list is at *url*."""
+    return {
         "issuer": DID,
         "credentialStatus": {
             "type": "BitstringStatusListEntry",
@@ -907,7 +904,14 @@ def test_numeric_did_web_and_status_list_hosts_refused(host: str, no_sockets):
             "statusListCredential": url,
         },
     }
-    status = verify(credential, Resolver()).check("status")
+
+
+@pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "0"])
+def test_numeric_did_web_and_status_list_hosts_refused(host: str, no_sockets):
+    method = resolve_method(f"did:web:{host}#key-1", Resolver())
+    assert method.public_key is None and "is not a valid did:web DID" in method.error
+    url = f"https://{host}/status/1.json"
+    status = verify(_status_at(url), Resolver()).check("status")
     assert status.failed and f"cannot check the status list {url}: URL with an IP address refused" in status.message
 
 
@@ -940,16 +944,7 @@ def test_did_web_and_status_list_names_resolving_inside_are_refused(monkeypatch)
     method = resolve_method("did:web:evil.example#key-1", Resolver())
     assert "evil.example resolves to 127.0.0.1, refused: 127.0.0.1 is a loopback address" in method.error
     url = "https://evil.example/status/1.json"
-    credential = {
-        "issuer": DID,
-        "credentialStatus": {
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": "3",
-            "statusListCredential": url,
-        },
-    }
-    status = verify(credential, Resolver()).check("status")
+    status = verify(_status_at(url), Resolver()).check("status")
     assert status.failed and "evil.example resolves to 127.0.0.1, refused" in status.message
     assert connections == []
 
