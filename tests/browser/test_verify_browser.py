@@ -188,6 +188,42 @@ def test_browser_without_ed25519_is_unsupported(page, served: Served) -> None:
 # --- status lists (built here until the build publishes them) -----------------------------
 
 
+def resign_with_status_entry(built: Built, served: Served, index: int, list_url: str) -> tuple[str, str]:
+    """Re-sign GOOD's credential file with a revocation entry at bit *index* of the list at
+    *list_url*; returns its issuer and the verification method that signed it."""
+    path = served.credential_file(GOOD)
+    document = json.loads(path.read_text("utf-8"))
+    method = jcs_proof(document)["verificationMethod"]
+    unsigned = {k: v for k, v in document.items() if k != "proof"}
+    unsigned["credentialStatus"] = {
+        "id": f"{list_url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": str(index),
+        "statusListCredential": list_url,
+    }
+    signed = sign.sign_document(unsigned, built.key, method, document["validFrom"], sign.CREDENTIAL_SUITES)
+    path.write_text(json.dumps(signed, indent=2), "utf-8")
+    return document["issuer"]["id"], method
+
+
+def status_list_document(list_url: str, issuer: str, encoded_list: str) -> dict:
+    """An unsigned BitstringStatusListCredential (revocation) at *list_url*."""
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "id": f"{list_url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list,
+        },
+    }
+
+
 def with_status(
     built: Built,
     served: Served,
@@ -199,24 +235,7 @@ def with_status(
 ) -> None:
     """Re-sign GOOD's credential with a credentialStatus entry and publish its status list."""
     index, list_url = 4242, BASE_URL + "status/test-list.json"
-    path = served.credential_file(GOOD)
-    document = json.loads(path.read_text("utf-8"))
-    issuer = document["issuer"]["id"]
-    method = jcs_proof(document)["verificationMethod"]
-    unsigned = {k: v for k, v in document.items() if k != "proof"}
-    unsigned["credentialStatus"] = {
-        "id": f"{list_url}#{index}",
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation",
-        "statusListIndex": str(index),
-        "statusListCredential": list_url,
-    }
-    path.write_text(
-        json.dumps(
-            sign.sign_document(unsigned, built.key, method, document["validFrom"], sign.CREDENTIAL_SUITES), indent=2
-        ),
-        "utf-8",
-    )
+    issuer, method = resign_with_status_entry(built, served, index, list_url)
 
     def encoded(bits: bytearray) -> str:
         return "u" + base64.urlsafe_b64encode(gzip.compress(bytes(bits))).decode().rstrip("=")
@@ -224,19 +243,7 @@ def with_status(
     bits = bytearray(131072 // 8)
     if revoked:
         bits[index >> 3] |= 0x80 >> (index & 7)
-    status_list = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": list_url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": list_issuer or issuer,
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": f"{list_url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": encoded(bits),
-        },
-    }
+    status_list = status_list_document(list_url, list_issuer or issuer, encoded(bits))
     signed = sign.sign_document(status_list, built.key, method, "2026-01-01T00:00:00Z", list_suites)
     if tamper_list:  # revoke it after signing
         bits[index >> 3] |= 0x80 >> (index & 7)

@@ -282,38 +282,12 @@ def test_status_list_that_inflates_too_far_is_refused(page, built: Built, served
     import base64
     import gzip
 
-    from .test_verify_browser import jcs_proof
+    from .test_verify_browser import resign_with_status_entry, status_list_document
 
     index, list_url = 7, BASE_URL + "status/bomb.json"
-    path = served.credential_file(GOOD)
-    document = json.loads(path.read_text("utf-8"))
-    method = jcs_proof(document)["verificationMethod"]
-    unsigned = {k: v for k, v in document.items() if k != "proof"}
-    unsigned["credentialStatus"] = {
-        "id": f"{list_url}#{index}",
-        "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation",
-        "statusListIndex": str(index),
-        "statusListCredential": list_url,
-    }
-    path.write_text(
-        json.dumps(sign.sign_document(unsigned, built.key, method, document["validFrom"], sign.CREDENTIAL_SUITES)),
-        "utf-8",
-    )
+    issuer, method = resign_with_status_entry(built, served, index, list_url)
     bomb = "u" + base64.urlsafe_b64encode(gzip.compress(bytes(20 * 1024 * 1024))).decode().rstrip("=")
-    status_list = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": list_url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": document["issuer"]["id"],
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": f"{list_url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": bomb,
-        },
-    }
+    status_list = status_list_document(list_url, issuer, bomb)
     (served.root / "status").mkdir()
     (served.root / "status" / "bomb.json").write_text(
         json.dumps(sign.sign_document(status_list, built.key, method, "2026-01-01T00:00:00Z", sign.CREDENTIAL_SUITES)),
