@@ -1,8 +1,9 @@
 """The build cache: what an incremental rebuild may reuse, kept outside the output.
 
 A rebuild re-signs only the credentials whose inputs changed and re-renders only
-the badge pages whose inputs changed. Each reusable result is one file named by
-its **entry key**, a SHA-256 of everything that went into it:
+the badge pages whose inputs changed. Each reusable result is one row of the
+SQLite database ``entries.sqlite``, found by its kind and its **entry key**, a
+SHA-256 of everything that went into it:
 
 - a signed credential: the award, its achievement, its issuer, its lock values,
   the site, the public key and verification method, credpress's version and a
@@ -21,14 +22,24 @@ cache entry (``output-files``, for the incremental writer,
 :mod:`credpress.fast_path`), and the folder its swap took out (``spare-…``,
 recycled by the next build as its temporary folder; :mod:`credpress.output.writer`).
 
+One database rather than a file per entry: creating a file is the costly part
+of writing on most disks (a file system journals each new inode), and a build of
+10,000 awards would otherwise create 30,000 of them besides its output. Entries
+are stored by the build process only, in a few large transactions; worker
+processes read with their own connection (never one inherited across fork,
+SQLite FAQ "Can multiple applications or multiple instances of the same
+application access a single database file at the same time?" and "How To Corrupt
+An SQLite Database File" §2.6) and hand what they made to the build process.
+
 The cache lives in ``.credpress/cache/`` beside the content folder, which the
 build lock's ``.gitignore`` keeps out of git, never in the output folder. It is
 never trusted blindly: every entry starts with an HMAC-SHA256 tag over its key
 and body, keyed by a value derived from the signing key (its Ed25519 signature
 over a fixed label, RFC 8032 §5.1.6 signatures being deterministic), so a
 corrupt, truncated, edited or foreign entry (another key, another machine) is a
-miss and is rebuilt. A cache folder written by another credpress version or
-cache format is emptied. Deleting the cache only costs time.
+miss and is rebuilt; so is every entry of a database SQLite cannot read, which
+is then replaced. A cache folder written by another credpress version or cache
+format is emptied. Deleting the cache only costs time.
 """
 
 from __future__ import annotations
@@ -38,7 +49,9 @@ import hmac
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
+import weakref
 from collections.abc import Iterable
 from dataclasses import replace
 from importlib import resources
@@ -52,9 +65,11 @@ from .output import manifest
 from .output.manifest import FileEntry
 from .vc.keys import SigningKey
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 1: a file per entry, in a folder per kind; 2: entries.sqlite
 _TAG = 32  # bytes of HMAC-SHA256
 _KINDS = ("signed", "pages", "qr", "previews")
+_DATABASE = "entries.sqlite"
+_FLUSH_BYTES = 32 << 20  # entries waiting to be stored, at most (then one transaction stores them)
 _MANIFEST = "last-build"  # what the previous build into an output folder published (the summary's)
 _FILES = "output-files"  # every file the previous build wrote there (output.manifest)
 _NOOP = "no-op"  # the previous build's fingerprint and result (fast_path)
@@ -140,10 +155,17 @@ class BuildCache:
         self.used: dict[str, set[str]] = {kind: set() for kind in _KINDS}
         self._shared: dict[tuple[int, int, int], tuple[Any, Any, Any, str]] = {}
         self.previous_files: dict[str, FileEntry] = {}  # see output_files()
+        self._database = self.folder / _DATABASE
+        self._owner = os.getpid()  # the process that stores entries (the build's)
+        self._connection: sqlite3.Connection | None = None
+        self._connection_pid = 0
+        self._pending: dict[tuple[str, str], bytes] = {}  # (kind, key) -> tag and body, not yet stored
+        self._pending_bytes = 0
         self.usable = self._prepare()
 
     def _prepare(self) -> bool:
-        """Create the folders; empty a cache of another version or format. False if unusable."""
+        """Create the folder and the database; empty a cache of another version or format.
+        False if unusable."""
         version = f"credpress cache {self.code.split(':', 1)[0]} format {CACHE_FORMAT}\n"
         marker = self.folder / "VERSION"
         try:
@@ -151,18 +173,74 @@ class BuildCache:
                 return False
             current = marker.read_text("utf-8") if marker.is_file() else None
             if current != version:
-                for kind in _KINDS:
+                for kind in _KINDS:  # format 1's folders
                     shutil.rmtree(self.folder / kind, ignore_errors=True)
                 for prefix in (_MANIFEST, _FILES, _NOOP):
                     for manifest in self.folder.glob(f"{prefix}-*.json"):
                         manifest.unlink(missing_ok=True)
-            for kind in _KINDS:
-                (self.folder / kind).mkdir(parents=True, exist_ok=True)
+                self._remove_database()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if self._database.is_symlink():
+                return False
             if current != version:
                 marker.write_text(version, "utf-8")
         except OSError:
             return False
-        return True
+        return self._db() is not None
+
+    def _remove_database(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{self._database}{suffix}").unlink(missing_ok=True)
+
+    def _db(self) -> sqlite3.Connection | None:
+        """This process's connection to the database (opened on first use, in each process); None
+        where the database cannot be used. A file SQLite cannot read is replaced, once."""
+        if self._connection is not None and self._connection_pid == os.getpid():
+            return self._connection
+        # Connections are closed before every fork (_before_fork), so none is ever inherited (§2.6);
+        # should one be all the same, it is left alone: never used, never closed.
+        self._connection = None
+        for attempt in range(2):
+            try:
+                connection = sqlite3.connect(self._database, timeout=30, isolation_level=None, check_same_thread=False)
+                try:
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    connection.execute("PRAGMA synchronous=NORMAL")
+                    connection.execute(
+                        "CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, body BLOB, PRIMARY KEY (kind, key)) "
+                        "WITHOUT ROWID"
+                    )
+                except BaseException:
+                    connection.close()
+                    raise
+            except sqlite3.DatabaseError:  # not a database, or a damaged one: it only costs time
+                if attempt or os.getpid() != self._owner:
+                    return None
+                try:
+                    self._remove_database()
+                except OSError:
+                    return None
+                continue
+            except (sqlite3.Error, OSError):
+                return None
+            self._connection, self._connection_pid = connection, os.getpid()
+            _LIVE.add(self)
+            return connection
+        return None
+
+    def disconnect(self) -> None:
+        """Close this process's connection (the next use opens another)."""
+        connection, self._connection = self._connection, None
+        if connection is not None and self._connection_pid == os.getpid():
+            try:
+                connection.close()
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        """Store the entries still waiting, and close this process's connection."""
+        self.flush()
+        self.disconnect()
 
     # Entry keys ---------------------------------------------------------------
 
@@ -217,6 +295,10 @@ class BuildCache:
             data = path.read_bytes()
         except OSError:
             return None
+        return self._untag(kind, key, data)
+
+    def _untag(self, kind: str, key: str, data: bytes) -> bytes | None:
+        """The body of a stored *data* (tag, then body), or None if its tag is not ours for *key*."""
         tag, body = data[:_TAG], data[_TAG:]
         if len(tag) != _TAG or not hmac.compare_digest(tag, self._tag(kind, key, body)):
             return None
@@ -236,32 +318,73 @@ class BuildCache:
     def get(self, kind: str, key: str) -> bytes | None:
         """The body stored under *key*, or None: missing, unreadable or failing its tag."""
         self.used[kind].add(key)
-        return self._read(self.folder / kind / key, kind, key) if self.usable else None
+        waiting = self._pending.get((kind, key))
+        if waiting is not None:
+            return waiting[_TAG:]
+        connection = self._db() if self.usable else None
+        if connection is None:
+            return None
+        try:
+            row = connection.execute("SELECT body FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+        except sqlite3.Error:
+            return None
+        return self._untag(kind, key, row[0]) if row is not None and isinstance(row[0], bytes) else None
 
     def mark_used(self, kind: str, key: str) -> None:
-        """Keep *key* at :meth:`prune` (for entries read or written in worker processes)."""
+        """Keep *key* at :meth:`prune` (for entries read in worker processes)."""
         self.used[kind].add(key)
 
     def put(self, kind: str, key: str, body: bytes) -> None:
-        """Store *body* under *key*, atomically."""
+        """Store *body* under *key* (with the next :meth:`flush`). Only the build's own process
+        stores entries: a worker hands what it made to it (elsewhere this only marks *key* used)."""
         self.used[kind].add(key)
-        if self.usable:
-            self._write(self.folder / kind / key, kind, key, body)
+        if not self.usable or os.getpid() != self._owner:
+            return
+        self._pending[kind, key] = self._tag(kind, key, body) + body
+        self._pending_bytes += len(body)
+        if self._pending_bytes > _FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the waiting entries, in one transaction (a cache that cannot be written only
+        costs time later)."""
+        pending, self._pending, self._pending_bytes = self._pending, {}, 0
+        connection = self._db() if pending and os.getpid() == self._owner else None
+        if connection is None:
+            return
+        try:
+            with _transaction(connection):
+                connection.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", ((k, n, b) for (k, n), b in pending.items())
+                )
+        except sqlite3.Error:
+            pass
 
     def prune(self) -> None:
-        """Remove the entries this build did not use (and leftovers of interrupted writes)."""
-        if not self.usable:
+        """Store the waiting entries, then remove those this build did not use."""
+        self.flush()
+        connection = self._db() if self.usable else None
+        if connection is None:
             return
-        for kind in _KINDS:
-            try:
-                names = os.listdir(self.folder / kind)
-            except OSError:
-                continue
-            for name in names:
-                if name not in self.used[kind]:
-                    (self.folder / kind / name).unlink(missing_ok=True)
+        try:
+            with _transaction(connection):
+                connection.execute(
+                    "CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))"
+                )
+                connection.execute("DELETE FROM used")
+                connection.executemany(
+                    "INSERT OR IGNORE INTO used VALUES (?, ?)",
+                    ((kind, key) for kind, keys in self.used.items() for key in keys),
+                )
+                connection.execute(
+                    "DELETE FROM entries WHERE NOT EXISTS "
+                    "(SELECT 1 FROM used WHERE used.kind = entries.kind AND used.key = entries.key)"
+                )
+                connection.execute("DELETE FROM used")
+        except sqlite3.Error:
+            pass
 
-    # What the previous build published ---------------------------------------
+    # Records of an output folder (a few small files) --------------------------
 
     def _manifest(self, out: Path, prefix: str = _MANIFEST) -> str:
         """The file name of *prefix*'s entry for the output folder *out* (one per output folder)."""
@@ -293,6 +416,8 @@ class BuildCache:
         """Where the folder swapped out of *out* is kept for the next build to recycle."""
         return self.folder / f"{_SPARE}-{_out_id(out)}"
 
+    # What the previous build published ---------------------------------------
+
     def previous(self, out: Path) -> dict[str, tuple[str, bool]] | None:
         """What the previous build into *out* published: credential id -> (SHA-256 of its JSON,
         revoked?); None if unknown (no cache, or a cache entry failing its tag)."""
@@ -316,3 +441,33 @@ class BuildCache:
         """Remember what this build published into *out* (credential id -> (JSON digest, revoked?))."""
         body = json.dumps({k: list(v) for k, v in published.items()}, sort_keys=True).encode("utf-8")
         self.save_record(_MANIFEST, out, body)
+
+
+# Every cache with an open connection; each is closed before this process forks (workers), so
+# that a worker opens its own instead of using or closing one it inherited (SQLite's "How To
+# Corrupt An SQLite Database File" §2.6: carrying an open database connection across a fork).
+_LIVE: weakref.WeakSet[BuildCache] = weakref.WeakSet()
+
+
+def _before_fork() -> None:
+    for cache in list(_LIVE):
+        cache.disconnect()
+
+
+os.register_at_fork(before=_before_fork)
+
+
+class _transaction:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on an error (the connection is in autocommit mode)."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is None:
+            self.connection.execute("COMMIT")
+        else:
+            self.connection.execute("ROLLBACK")

@@ -20,6 +20,7 @@ import os
 import secrets
 import sys
 from collections.abc import Callable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -109,18 +110,18 @@ def check_key(model: Model, key: keymod.SigningKey) -> None:
 def build(options: BuildOptions) -> BuildResult:
     """Build the site into ``options.out``; on any error, leave it untouched."""
     project_root = Path(options.content).absolute().parent
-    with BuildLock(project_root):
-        return _build_locked(options, project_root)
+    with BuildLock(project_root), ExitStack() as closing:
+        return _build_locked(options, project_root, closing)
 
 
-def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
+def _build_locked(options: BuildOptions, project_root: Path, closing: ExitStack) -> BuildResult:
     content, out = Path(options.content), Path(options.out)
     now = options.now or datetime.now(timezone.utc)
     templates = options.templates or project_root / "site_templates"
     early = _early_key(options, project_root)
     cache, fingerprint = None, None
     if early is not None:
-        cache = _open_cache(options, project_root, early[0], templates)
+        cache = _open_cache(options, project_root, early[0], templates, closing)
         if cache is not None and cache.usable:
             fingerprint = fast_path.fingerprint(
                 content=content,
@@ -145,7 +146,7 @@ def _build_locked(options: BuildOptions, project_root: Path) -> BuildResult:
             _warn(options, note)
     else:
         key = keymod.resolve_signing_key(options.key_path, options.environ, project_root, options.warn)
-        cache = _open_cache(options, project_root, key, templates)
+        cache = _open_cache(options, project_root, key, templates, closing)
     check_key(model, key)
     lock = Lock.read(content, clean=True)
     if not lock.existed:
@@ -297,15 +298,18 @@ def _record(
 
 
 def _open_cache(
-    options: BuildOptions, project_root: Path, key: keymod.SigningKey, templates: Path
+    options: BuildOptions, project_root: Path, key: keymod.SigningKey, templates: Path, closing: ExitStack
 ) -> BuildCache | None:
-    """The build cache, unless turned off or (never) inside the output folder."""
+    """The build cache, unless turned off or (never) inside the output folder; closed (its
+    waiting entries stored) when the build ends, whichever way."""
     if not options.cache:
         return None
     folder, out = cache_folder(project_root).absolute(), Path(options.out).absolute()
     if folder.is_relative_to(out) or out.is_relative_to(folder):
         return None  # the cache is never published, and never replaced by the output
-    return BuildCache(folder, key, templates)
+    cache = BuildCache(folder, key, templates)
+    closing.callback(cache.close)
+    return cache
 
 
 def _sign(

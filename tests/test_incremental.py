@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import tempfile
+from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import SMALL, fixed_key
 from hypothesis import given, settings
@@ -219,13 +223,22 @@ def test_progress_line_draws_and_clears():
     assert "#" * _ProgressLine.WIDTH in written[1] and written[-1].strip() == ""
 
 
-def corrupt_every_entry(cache: Path) -> int:
+def entries(cache: Path, kind: str | None = None) -> list[tuple[str, str, bytes]]:
+    """The rows of the cache database (of *kind*)."""
+    with closing(sqlite3.connect(cache / "entries.sqlite")) as db:
+        rows = db.execute("SELECT kind, key, body FROM entries").fetchall()
+    return [row for row in rows if kind is None or row[0] == kind]
+
+
+def rewrite_entries(cache: Path, change: Callable[[bytes], bytes]) -> int:
+    """Replace the body of every cache entry (database rows and record files) by change(body)."""
     count = 0
-    for path in cache.rglob("*"):
-        if path.is_file() and path.name != "VERSION":
-            data = path.read_bytes()
-            # flip one byte of the body: same length, same tag, different bytes
-            path.write_bytes(data[:-2] + bytes([data[-2] ^ 0x20]) + data[-1:])
+    for path in cache.glob("*.json"):
+        path.write_bytes(change(path.read_bytes()))
+        count += 1
+    with closing(sqlite3.connect(cache / "entries.sqlite")) as db, db:
+        for kind, key, body in db.execute("SELECT kind, key, body FROM entries").fetchall():
+            db.execute("UPDATE entries SET body = ? WHERE kind = ? AND key = ?", (change(body), kind, key))
             count += 1
     return count
 
@@ -234,13 +247,68 @@ def test_corrupt_cache_is_ignored(tmp_path):
     project = Project(tmp_path)
     project.build("_clean", cache=False)
     project.build("_site")
-    assert corrupt_every_entry(cache_folder(tmp_path)) > 10
+    # flip one byte of each body: same length, same tag, different bytes
+    assert rewrite_entries(cache_folder(tmp_path), lambda data: data[:-2] + bytes([data[-2] ^ 0x20]) + data[-1:]) > 10
     project.build("_site")
     assert tree(tmp_path / "_site") == tree(tmp_path / "_clean")
-    for path in cache_folder(tmp_path).rglob("*"):  # truncated and garbage entries too
-        if path.is_file() and path.name != "VERSION":
-            path.write_bytes(b"{}" if path.stat().st_size % 2 else b"")
+    # truncated and garbage entries too
+    rewrite_entries(cache_folder(tmp_path), lambda data: b"{}" if len(data) % 2 else b"")
     project.build("_site")
+    assert tree(tmp_path / "_site") == tree(tmp_path / "_clean")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "folder"])
+def test_a_cache_database_sqlite_cannot_read_is_replaced(tmp_path, damage):
+    project = Project(tmp_path)
+    project.build("_clean", cache=False)
+    project.build("_site")
+    database = cache_folder(tmp_path) / "entries.sqlite"
+    for stale in database.parent.glob("entries.sqlite-*"):  # what SQLite keeps beside it
+        stale.unlink()
+    if damage == "garbage":
+        database.write_bytes(b"not a database\n" * 1000)
+    elif damage == "truncated":
+        database.write_bytes(database.read_bytes()[:1500])
+    else:
+        database.unlink()
+        database.mkdir()
+        (database / "x").write_text("x")
+    project.apply(("narrative", 0))
+    project.build("_clean", cache=False)
+    project.build("_site")
+    assert tree(tmp_path / "_site") == tree(tmp_path / "_clean")
+    if damage != "folder":  # a file SQLite could not read was replaced, and the cache works again
+        assert len(entries(cache_folder(tmp_path), "signed")) == len(project_credentials(tmp_path / "_clean"))
+        assert project.build("_site").summary.unchanged == len(project_credentials(tmp_path / "_clean"))
+
+
+def project_credentials(site: Path) -> list[Path]:
+    return list((site / "credentials").glob("*.json"))
+
+
+def test_workers_read_the_cache_and_the_build_stores_what_they_made(tmp_path, monkeypatch):
+    """Pages and QR codes are made in worker processes (forked): each opens its own connection,
+    and only the build's process stores entries, in one database that stays readable."""
+    monkeypatch.setattr(workers, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    project = Project(tmp_path)
+    for n in range(4):
+        project.apply(("add", n))
+    project.build("_clean", cache=False, workers=1)
+    first = project.build("_site", workers=2)
+    assert first.summary.new == 9
+    cache = cache_folder(tmp_path)
+    assert {kind for kind, _, _ in entries(cache)} >= {"signed", "pages", "qr"}
+    assert len(entries(cache, "pages")) == len(entries(cache, "qr")) == 9
+    with closing(sqlite3.connect(cache / "entries.sqlite")) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # the workers now find every page in the cache (the previous files are gone, so none is linked)
+    shutil.rmtree(tmp_path / "_site")
+    monkeypatch.setattr(
+        "credpress.site.generators.credentials._badge_page",
+        lambda *a: (_ for _ in ()).throw(AssertionError("page rendered again")),
+    )
+    project.build("_site", workers=2)
     assert tree(tmp_path / "_site") == tree(tmp_path / "_clean")
 
 
@@ -250,9 +318,7 @@ def test_qr_codes_are_drawn_once_then_come_from_the_cache(tmp_path, monkeypatch)
     project = Project(tmp_path)
     project.build("_clean", cache=False)
     project.build("_site")
-    assert len(list((cache_folder(tmp_path) / "qr").iterdir())) == len(
-        list((tmp_path / "_clean" / "credentials").glob("*.json"))
-    )
+    assert len(entries(cache_folder(tmp_path), "qr")) == len(project_credentials(tmp_path / "_clean"))
 
     def no_drawing(url: str) -> bytes:
         raise AssertionError(f"QR code of {url} drawn again")
@@ -269,9 +335,27 @@ def test_cache_entries_of_another_key_or_version_are_not_used(tmp_path):
     assert ours.get("signed", "k") == b"signed bytes"
     other = BuildCache(folder, keys.from_seed(bytes(range(1, 33)), "other"), None)
     assert other.get("signed", "k") is None  # its tag was made with another key
+    ours.close()
     (folder / "VERSION").write_text("credpress cache 0.0.1 format 0\n", "utf-8")
-    BuildCache(folder, fixed_key(), None)  # another version's cache is emptied
-    assert not (folder / "signed" / "k").exists()
+    (folder / "signed").mkdir()  # format 1 kept a file per entry, in a folder per kind
+    (folder / "signed" / "k").write_bytes(b"old")
+    emptied = BuildCache(folder, fixed_key(), None)  # another version's cache is emptied
+    assert emptied.get("signed", "k") is None and not (folder / "signed").exists()
+
+
+def test_cache_entries_are_stored_when_the_build_ends_and_unused_ones_pruned(tmp_path):
+    folder = cache_folder(tmp_path)
+    cache = BuildCache(folder, fixed_key(), None)
+    cache.put("pages", "a", b"page a")
+    cache.put("pages", "b", b"page b")
+    assert cache.get("pages", "a") == b"page a"
+    assert entries(folder) == []  # stored in one transaction when the build ends (or flushes)
+    cache.close()
+    again = BuildCache(folder, fixed_key(), None)
+    assert again.get("pages", "a") == b"page a"
+    again.prune()  # "b" was not used by this build
+    again.close()
+    assert [key for _, key, _ in entries(folder)] == ["a"]
 
 
 def test_cache_keys_ignore_where_an_award_is_written(tmp_path):
@@ -289,7 +373,7 @@ def test_cache_lives_outside_the_output(tmp_path):
     project = Project(tmp_path)
     project.build("_site")
     cache = cache_folder(tmp_path)
-    assert (cache / "signed").is_dir() and any((cache / "pages").iterdir())
+    assert entries(cache, "signed") and entries(cache, "pages")
     assert (tmp_path / "_site").resolve() not in cache.resolve().parents
     published = {p.name for p in (tmp_path / "_site").rglob("*")}
     assert not published & {"cache", ".credpress", "VERSION", "signed", "pages"}
@@ -300,4 +384,4 @@ def test_build_into_the_cache_folder_does_not_use_the_cache(tmp_path):
     project = Project(tmp_path)
     result = build(options(project.content, cache_folder(tmp_path), project.key))
     assert result.summary.new == 5
-    assert not (cache_folder(tmp_path) / "signed").exists()
+    assert not (cache_folder(tmp_path) / "entries.sqlite").exists()

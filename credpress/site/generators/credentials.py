@@ -27,7 +27,7 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes | Known]]:
     progress = site.progress
     report = (lambda done: progress("Rendering", done, total)) if progress else None
     cache = site.cache
-    for index, (key, body) in enumerate(workers.imap_indices(_page, total, site, progress=report)):
+    for index, (key, body, fresh) in enumerate(workers.imap_indices(_page, total, site, progress=report)):
         record = site.records[index]
         yield record.json_path, record.document_bytes
         path = record.page_path + "index.html"
@@ -35,23 +35,30 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes | Known]]:
             assert body is not None
             yield path, body
             continue
+        if fresh:
+            assert body is not None
+            cache.put("pages", key, body)  # made in a worker, stored here
         cache.mark_used("pages", key)
         load = partial(_page_bytes, site, index, key) if body is None else partial(bytes, body)
         yield path, Known(key, load)
 
 
-def _page(site: SiteData, index: int) -> tuple[str, bytes | None]:
-    """A badge page's cache key and its bytes; no bytes when the previous build wrote the page of
-    the same key (the writer links that file, or asks :func:`_page_bytes`)."""
+def _page(site: SiteData, index: int) -> tuple[str, bytes | None, bool]:
+    """A badge page's cache key, its bytes, and whether they were rendered now (not found in the
+    cache); no bytes when the previous build wrote the page of the same key (the writer links
+    that file, or asks :func:`_page_bytes`)."""
     record = site.records[index]
     context = page_context(site, record)
     if site.cache is None:
-        return "", _badge_page(site, record, context)[1]
+        return "", _badge_page(site, record, context)[1], True
     key = _page_key(site, record, context)
     previous = site.cache.previous_files.get(record.page_path + "index.html")
     if previous is not None and previous[4] == key:
-        return key, None
-    return key, _cached_page(site, record, context, key)
+        return key, None, False
+    body = site.cache.get("pages", key)
+    if body is not None:
+        return key, body, False
+    return key, _badge_page(site, record, context)[1], True
 
 
 def _page_key(site: SiteData, record: CredentialRecord, context: dict[str, Any]) -> str:
@@ -60,20 +67,16 @@ def _page_key(site: SiteData, record: CredentialRecord, context: dict[str, Any])
     return site.cache.page_key(record.page_path, digest, _key_context(site, context))
 
 
-def _cached_page(site: SiteData, record: CredentialRecord, context: dict[str, Any], key: str) -> bytes:
-    """The page of *key* from the cache, else rendered (and kept)."""
+def _page_bytes(site: SiteData, index: int, key: str) -> bytes:
+    """The bytes of a page :func:`_page` gave without them (the previous file could not be
+    linked): from the cache, else rendered (and kept)."""
     assert site.cache is not None
     body = site.cache.get("pages", key)
     if body is None:
-        body = _badge_page(site, record, context)[1]
+        record = site.records[index]
+        body = _badge_page(site, record, page_context(site, record))[1]
         site.cache.put("pages", key, body)
     return body
-
-
-def _page_bytes(site: SiteData, index: int, key: str) -> bytes:
-    """The bytes of a page :func:`_page` gave without them (the previous file could not be linked)."""
-    record = site.records[index]
-    return _cached_page(site, record, page_context(site, record), key)
 
 
 # The views every badge page of an achievement shares, digested once per process: the memo holds

@@ -60,28 +60,35 @@ def generate(site: SiteData) -> Iterator[tuple[str, bytes | Known]]:
     """Every credential's QR code (on all cores, and kept in the build cache, since a
     badge page's URL never changes)."""
     cache = site.cache
-    for index, (key, body) in enumerate(workers.imap_indices(_qr_file, len(site.records), site)):
+    for index, (key, body, fresh) in enumerate(workers.imap_indices(_qr_file, len(site.records), site)):
         record = site.records[index]
         if cache is None:
             assert body is not None
             yield record.qr_path, body
             continue
+        if fresh:
+            assert body is not None
+            cache.put("qr", key, body)  # drawn in a worker, stored here
         cache.mark_used("qr", key)
         load = partial(_qr_bytes, site, index, key) if body is None else partial(bytes, body)
         yield record.qr_path, Known(key, load)
 
 
-def _qr_file(site: SiteData, index: int) -> tuple[str, bytes | None]:
-    """A QR code's cache key and its bytes; no bytes when the previous build wrote the same code
-    there (the writer links that file, or asks :func:`_qr_bytes`)."""
+def _qr_file(site: SiteData, index: int) -> tuple[str, bytes | None, bool]:
+    """A QR code's cache key, its bytes, and whether they were drawn now (not found in the cache);
+    no bytes when the previous build wrote the same code there (the writer links that file, or
+    asks :func:`_qr_bytes`)."""
     record = site.records[index]
     if site.cache is None:
-        return "", qr_svg(record.page_url)
+        return "", qr_svg(record.page_url), True
     key = site.cache.qr_key(record.page_url)
     previous = site.cache.previous_files.get(record.qr_path)
     if previous is not None and previous[4] == key:
-        return key, None
-    return key, _qr_bytes(site, index, key)
+        return key, None, False
+    body = site.cache.get("qr", key)
+    if body is not None:
+        return key, body, False
+    return key, qr_svg(record.page_url), True
 
 
 def _qr_bytes(site: SiteData, index: int, key: str) -> bytes:
