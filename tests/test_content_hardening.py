@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import make_build
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_content_errors import _apply as _apply_text
 from test_content_errors import _replace, _snapshot
 
@@ -514,3 +516,57 @@ def test_svg_files_get_a_content_security_policy_in_headers(small_content, key_f
         "  Content-Security-Policy: default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox\n"
         "  X-Content-Type-Options: nosniff\n"
     )
+
+
+SCALARS = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "~",
+            "null",
+            "Null",
+            "yes",
+            "No",
+            "on",
+            "OFF",
+            "true",
+            "0x1F",
+            "0o17",
+            "017",
+            "-12",
+            "+1_000",
+            "1:20",
+            "190:20:30",
+            "1.5e3",
+            ".inf",
+            "-.Inf",
+            ".NaN",
+            "2026-01-05",
+            "2026-1-5 1:02:03Z",
+            "2026-01-05T10:00:00+01:00",
+            "<<",
+            "=",
+            "a",
+            "Learner Number 7",
+        ]
+    ),  # fmt: skip
+    st.text(alphabet=st.sampled_from("0123456789.+-_:eE xXoObB~nulNUtrfsyYaA<=T"), max_size=12),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(SCALARS, st.booleans(), st.booleans()), min_size=1, max_size=20))
+def test_the_loader_resolves_scalars_as_pyyaml_does(scalars):
+    """Our loader remembers scalar tags and checks candidates itself: same tag as PyYAML's own
+    resolver for every value, plain or quoted, asked once or again."""
+    import yaml
+
+    from credpress.content.load import _SAFE_LOADER
+
+    ours, reference = _SAFE_LOADER(""), yaml.SafeLoader("")
+    for value, plain, quoted in scalars * 2:
+        implicit = (plain, quoted)
+        assert ours.resolve(yaml.ScalarNode, value, implicit) == reference.resolve(yaml.ScalarNode, value, implicit)
+    for kind in (yaml.MappingNode, yaml.SequenceNode):
+        assert ours.resolve(kind, None, (True, False)) == reference.resolve(kind, None, (True, False))

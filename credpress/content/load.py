@@ -24,7 +24,53 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 32
 # libyaml's parser when present (same safe semantics and marks, 10x faster).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVED_LIMIT = 65_536  # distinct scalars remembered per file
+
+
+class _SafeLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """The safe loader, remembering the tag of each distinct plain scalar it has resolved.
+
+    Resolving runs in Python for every scalar (a regular expression per candidate
+    type, YAML 1.1 implicit types), and half the scalars of an awards file are the
+    same few keys. The tag of a scalar depends only on its value and on whether it
+    was written plain or quoted (BaseResolver.resolve), as long as no path resolver
+    is registered (the safe loader has none), so it is remembered by those.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._resolved: dict[tuple[str, tuple[bool, bool]], str] = {}
+        self._candidates: dict[str, list[tuple[str, Any]]] = {}
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> Any:
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._scalar_tag(value, implicit[0])
+            if len(self._resolved) < _RESOLVED_LIMIT:
+                self._resolved[key] = tag
+        return tag
+
+    def _scalar_tag(self, value: str, plain: bool) -> str:
+        """BaseResolver.resolve for a scalar, without path resolvers: the first implicit resolver
+        (those of its first character, then those of any character) whose expression matches a
+        plain scalar, else the default scalar tag."""
+        if plain:
+            first = value[:1]
+            candidates = self._candidates.get(first)
+            if candidates is None:
+                resolvers = self.yaml_implicit_resolvers
+                candidates = self._candidates[first] = resolvers.get(first, []) + resolvers.get(None, [])
+            for tag, expression in candidates:
+                if expression.match(value):
+                    return tag
+        return self.DEFAULT_SCALAR_TAG
+
+
+_SAFE_LOADER = _SafeLoader
 
 
 _STR = "tag:yaml.org,2002:str"
