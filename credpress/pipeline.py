@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import partial
 from pathlib import Path
 
 from . import fast_path, workers
@@ -156,22 +157,32 @@ def _build_locked(options: BuildOptions, project_root: Path, closing: ExitStack)
     record_assignments = assign_records(lock, model, options.random_bytes, options.frozen, now.date())
     with workers.limit(options.workers):
         unsigned = credential_records(model, assignments, stacked)
-        records, digests = _sign(model, key, unsigned, cache, options.progress)
-        learners = sign_learner_records(model, key, learner_records(model, records, record_assignments))
-        records = link_learner_pages(records, learners)
-        status_lists = sign_status_lists(model, key, records, lock.erased_indexes(), learners)
-        site = SiteData(
-            model,
-            records,
-            status_lists,
-            key.public_multibase,
-            templates,
-            learner_records=learners,
-            cache=cache,
-            progress=options.progress,
-        )
-        previous = _previous(cache, out, records)
-        writer, files, lock_text = _write(site, out, lock, cache)
+        writer = _writer(out, cache)
+        try:
+            # Each credential's JSON file is written as soon as it is signed, while the
+            # workers sign the next ones: the disk works while the cores do.
+            written = partial(_write_credential, writer)
+            records, digests = _sign(model, key, unsigned, cache, options.progress, written)
+            learners = sign_learner_records(model, key, learner_records(model, records, record_assignments))
+            records = link_learner_pages(records, learners)
+            status_lists = sign_status_lists(model, key, records, lock.erased_indexes(), learners)
+            site = SiteData(
+                model,
+                records,
+                status_lists,
+                key.public_multibase,
+                templates,
+                learner_records=learners,
+                cache=cache,
+                progress=options.progress,
+                credential_files_written=True,
+            )
+            previous = _previous(cache, out, records)
+            lock_text = _write(site, writer, lock)
+        except BaseException:
+            writer.abort()
+            raise
+        files = len(writer.written) - 1  # (the writer's marker file is not counted)
     stacks = outcome.report(model)
     summary = summarize(records, digests, previous, now, files, len(warnings))
     if cache is not None:
@@ -197,26 +208,29 @@ def _build_locked(options: BuildOptions, project_root: Path, closing: ExitStack)
     )
 
 
-def _write(site: SiteData, out: Path, lock: Lock, cache: BuildCache | None) -> tuple[Writer, int, str | None]:
-    """Every generator's files, written as they are made, and the lock file; then the swap.
-    Returns the writer, the number of files, and the lock file's text if it was written."""
+def _writer(out: Path, cache: BuildCache | None) -> Writer:
+    """The writer of this build's output (reusing the previous build's files, with a cache)."""
     usable = cache is not None and cache.usable
     reuse = Reuse(cache.spare(out), cache.output_files(out)) if cache is not None and usable else None
-    writer = Writer(out, reuse)
-    files, lock_text = 0, None  # (the writer's marker file is not counted)
-    try:
-        for rel, data in site_files(site):
-            writer.write(rel, data)
-            files += 1
-        # The lock goes first: if the swap then fails, the next build reuses the
-        # very same ids; the other way round a crash could publish ids it forgot.
-        if lock.changed or not lock.existed:
-            lock_text = lock.write()
-        writer.commit()
-    except BaseException:
-        writer.abort()
-        raise
-    return writer, files, lock_text
+    return Writer(out, reuse)
+
+
+def _write_credential(writer: Writer, record: CredentialRecord) -> None:
+    writer.write(record.json_path, record.document_bytes)
+
+
+def _write(site: SiteData, writer: Writer, lock: Lock) -> str | None:
+    """Every generator's files, written as they are made, and the lock file; then the swap.
+    Returns the lock file's text if it was written. The caller aborts the writer on an error."""
+    lock_text = None
+    for rel, data in site_files(site):
+        writer.write(rel, data)
+    # The lock goes first: if the swap then fails, the next build reuses the
+    # very same ids; the other way round a crash could publish ids it forgot.
+    if lock.changed or not lock.existed:
+        lock_text = lock.write()
+    writer.commit()
+    return lock_text
 
 
 # The no-op fast path (credpress.fast_path) ----------------------------------------------
@@ -318,14 +332,16 @@ def _sign(
     records: tuple[CredentialRecord, ...],
     cache: BuildCache | None,
     progress: Callable[[str, int, int], None] | None,
+    on_signed: Callable[[CredentialRecord], None],
 ) -> tuple[tuple[CredentialRecord, ...], dict[str, str]]:
-    """Every record signed (reusing the cache's unchanged ones), and credential id -> JSON digest."""
+    """Every record signed (reusing the cache's unchanged ones), and credential id -> JSON digest;
+    *on_signed* is given each record as soon as it is signed."""
     if cache is None:
         report = (lambda done: progress("Signing", done, len(records))) if progress else None
-        signed = sign_credentials(model, key, records, report)
+        signed = sign_credentials(model, key, records, report, on_signed)
         return signed, {r.credential_id: r.signed_digest or signed_digest(r.document_bytes) for r in signed}
     # Only the records that need signing are counted, so a no-op rebuild shows no bar.
-    return sign_credentials_cached(model, key, records, cache, _signing_progress(progress))
+    return sign_credentials_cached(model, key, records, cache, _signing_progress(progress), on_signed)
 
 
 def _signing_progress(progress: Callable[[str, int, int], None] | None) -> Callable[[int, int], None] | None:

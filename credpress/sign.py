@@ -82,19 +82,30 @@ def sign_credentials(
     key: SigningKey,
     records: tuple[CredentialRecord, ...],
     progress: Callable[[int], None] | None = None,
+    on_signed: Callable[[CredentialRecord], None] | None = None,
 ) -> tuple[CredentialRecord, ...]:
     """Every record with its signed credential; ContentError with every problem otherwise.
-    *progress* is called with the number signed so far, now and then."""
+    *progress* is called with the number signed so far, now and then; *on_signed* with each
+    signed record as soon as it is signed, while the workers sign the next ones (the build
+    writes its JSON file then), until a record has problems."""
     # One credential of each achievement is signed here first, so the shapes of the
     # canonicalizer (credpress.vc.shapes) are learned once, before the workers fork and
     # inherit them, not once in every worker.
     done = {index: _signed_bytes(model, key, records[index]) for index in _first_of_each_achievement(records)}
-    results = workers.map_indices(_sign_index, len(records), (model, key, records, done), progress=progress)
-    problems = [p for _, found in results for p in found]
+    signed: list[CredentialRecord] = []
+    problems: list[Problem] = []
+    results = workers.imap_indices(_sign_index, len(records), (model, key, records, done), progress=progress)
+    for record, (data, found) in zip(records, results):
+        problems += found
+        if data is not None:
+            # Only the bytes are kept (and sent back by the workers): see CredentialRecord.document.
+            record = record.with_signed(None, data)
+            signed.append(record)
+            if on_signed is not None and not problems:
+                on_signed(record)
     if problems:
         raise ContentError(problems)
-    # Only the bytes are kept (and sent back by the workers): see CredentialRecord.document.
-    return tuple(record.with_signed(None, data) for record, (data, _) in zip(records, results) if data is not None)
+    return tuple(signed)
 
 
 def sign_learner_records(
@@ -131,10 +142,12 @@ def sign_credentials_cached(
     records: tuple[CredentialRecord, ...],
     cache: BuildCache,
     progress: Callable[[int, int], None] | None = None,
+    on_signed: Callable[[CredentialRecord], None] | None = None,
 ) -> tuple[tuple[CredentialRecord, ...], dict[str, str]]:
     """:func:`sign_credentials`, reusing the cache's signed credential of every record whose
     inputs did not change, and storing the others. Also returns credential id -> SHA-256 of
-    the signed JSON's bytes (for the build summary). *progress* gets (signed, to sign)."""
+    the signed JSON's bytes (for the build summary). *progress* gets (signed, to sign);
+    *on_signed* each record, reused ones first."""
     methods: dict[str, str] = {}  # issuer slug -> its verification method
     for record in records:
         if record.issuer.slug not in methods:
@@ -147,13 +160,16 @@ def sign_credentials_cached(
             reused[index] = body
     fresh_indexes = [i for i in range(len(records)) if i not in reused]
     report = (lambda done: progress(done, len(fresh_indexes))) if progress and fresh_indexes else None
-    fresh = iter(sign_credentials(model, key, tuple(records[i] for i in fresh_indexes), report))
+    known = {i: records[i].with_signed(None, body) for i, body in reused.items()}  # parsed when first needed
+    if on_signed is not None:
+        for record in known.values():
+            on_signed(record)
+    fresh = iter(sign_credentials(model, key, tuple(records[i] for i in fresh_indexes), report, on_signed))
     signed: list[CredentialRecord] = []
     digests: dict[str, str] = {}
     for index, (record, entry) in enumerate(zip(records, entry_keys)):
-        if index in reused:
-            body = reused[index]
-            record = record.with_signed(None, body)  # parsed when first needed (CredentialRecord.document)
+        if index in known:
+            record = known[index]
         else:
             record = next(fresh)
             body = record.document_bytes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -88,3 +89,44 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(example_content, tmp
     # The kill times are 13%..95% of a build's duration (seeded): at least one kill
     # must land mid-build, or the test did not interrupt anything.
     assert ("killed", "old") in outcomes, outcomes
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_a_problem_found_while_signing_leaves_the_previous_output_untouched(
+    small_content, key_file, tmp_path, monkeypatch, cache
+):
+    """Credential files are written while the others are signed; a credential that cannot be
+    issued, found after some were written, still fails the build with nothing published."""
+    from credpress import sign
+    from credpress.errors import ContentError, Problem
+
+    out = tmp_path / "_site"
+    make_build(small_content, out, key_file, cache=cache)
+    before = _tree(out)
+    written: list[str] = []
+    calls = {"n": 0}
+    real = sign.credential_problems
+
+    def last_one_invalid(record, document):
+        calls["n"] += 1
+        if calls["n"] == 5:  # the fifth credential signed (after four were written)
+            return [Problem(record.award.source, record.award.line, "", "credential would be invalid: test")]
+        return real(record, document)
+
+    monkeypatch.setattr(sign, "credential_problems", last_one_invalid)
+    from credpress.output import writer as writer_module
+
+    real_method = writer_module.Writer.write
+
+    def spy(self, rel, data):
+        written.append(rel)
+        return real_method(self, rel, data)
+
+    monkeypatch.setattr(writer_module.Writer, "write", spy)
+    shutil.rmtree(tmp_path / ".credpress" / "cache", ignore_errors=True)  # everything is signed again
+    with pytest.raises(ContentError) as failure:
+        make_build(small_content, out, key_file, cache=cache)
+    assert [p.message for p in failure.value.problems] == ["credential would be invalid: test"]
+    assert any(rel.endswith(".json") and rel.startswith("credentials/") for rel in written)
+    assert _tree(out) == before
+    assert not list(tmp_path.glob(f".{out.name}.tmp-*"))

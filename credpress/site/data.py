@@ -36,6 +36,7 @@ class SiteData:
     learner_records: tuple[LearnerRecord, ...] = ()  # opted-in learners' records (CLR 2.0), signed
     cache: BuildCache | None = None  # rendered pages of earlier builds (credpress.build_cache)
     progress: Callable[[str, int, int], None] | None = None  # (stage, done, total), for a progress bar
+    credential_files_written: bool = False  # the build wrote each credential's JSON as it was signed
     layout: Layout = field(init=False)
 
     def __post_init__(self) -> None:

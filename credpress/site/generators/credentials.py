@@ -22,14 +22,15 @@ from ..record_views import badge_learner_view
 
 
 def generate(site: SiteData) -> Iterator[tuple[str, bytes | Known]]:
-    """Every credential's JSON and badge page."""
+    """Every credential's JSON (unless the build wrote it while signing) and badge page."""
     total = len(site.records)
     progress = site.progress
     report = (lambda done: progress("Rendering", done, total)) if progress else None
     cache = site.cache
     for index, (key, body, fresh) in enumerate(workers.imap_indices(_page, total, site, progress=report)):
         record = site.records[index]
-        yield record.json_path, record.document_bytes
+        if not site.credential_files_written:
+            yield record.json_path, record.document_bytes
         path = record.page_path + "index.html"
         if cache is None:
             assert body is not None
