@@ -37,6 +37,7 @@ from .content.model import Model
 from .documents.credential import unsigned_credential, valid_until
 from .documents.learner import learner_records, link_learner_pages
 from .documents.record import CredentialRecord, credential_records
+from .documents.signed_store import SignedStore
 from .documents.stacks import StackOutcome, evaluate, record_cascades
 from .errors import ContentError, CredpressError, JsonLdError, KeyConfigError, Problem
 from .output.buildlock import BuildLock
@@ -162,7 +163,8 @@ def _build_locked(options: BuildOptions, project_root: Path, closing: ExitStack)
             # Each credential's JSON file is written as soon as it is signed, while the
             # workers sign the next ones: the disk works while the cores do.
             written = partial(_write_credential, writer)
-            records, digests = _sign(model, key, unsigned, cache, options.progress, written)
+            store = closing.enter_context(SignedStore())  # the signed bytes, out of memory
+            records, digests = _sign(model, key, unsigned, cache, options.progress, written, store)
             learners = sign_learner_records(model, key, learner_records(model, records, record_assignments))
             records = link_learner_pages(records, learners)
             status_lists = sign_status_lists(model, key, records, lock.erased_indexes(), learners)
@@ -333,15 +335,17 @@ def _sign(
     cache: BuildCache | None,
     progress: Callable[[str, int, int], None] | None,
     on_signed: Callable[[CredentialRecord], None],
+    store: SignedStore,
 ) -> tuple[tuple[CredentialRecord, ...], dict[str, str]]:
     """Every record signed (reusing the cache's unchanged ones), and credential id -> JSON digest;
-    *on_signed* is given each record as soon as it is signed."""
+    *on_signed* is given each record as soon as it is signed; the records returned keep their
+    bytes in *store*."""
     if cache is None:
         report = (lambda done: progress("Signing", done, len(records))) if progress else None
-        signed = sign_credentials(model, key, records, report, on_signed)
+        signed = sign_credentials(model, key, records, report, on_signed, store)
         return signed, {r.credential_id: r.signed_digest or signed_digest(r.document_bytes) for r in signed}
     # Only the records that need signing are counted, so a no-op rebuild shows no bar.
-    return sign_credentials_cached(model, key, records, cache, _signing_progress(progress), on_signed)
+    return sign_credentials_cached(model, key, records, cache, _signing_progress(progress), on_signed, store)
 
 
 def _signing_progress(progress: Callable[[str, int, int], None] | None) -> Callable[[int, int], None] | None:

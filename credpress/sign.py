@@ -17,6 +17,7 @@ from .content.model import Issuer, Model
 from .documents.credential import CONTEXT, unsigned_credential
 from .documents.learner import LearnerRecord, unsigned_clr
 from .documents.record import CredentialRecord
+from .documents.signed_store import SignedStore
 from .documents.status_list import status_lists
 from .errors import ContentError, JsonLdError, Problem
 from .output.writer import json_bytes
@@ -83,11 +84,13 @@ def sign_credentials(
     records: tuple[CredentialRecord, ...],
     progress: Callable[[int], None] | None = None,
     on_signed: Callable[[CredentialRecord], None] | None = None,
+    store: SignedStore | None = None,
 ) -> tuple[CredentialRecord, ...]:
     """Every record with its signed credential; ContentError with every problem otherwise.
     *progress* is called with the number signed so far, now and then; *on_signed* with each
     signed record as soon as it is signed, while the workers sign the next ones (the build
-    writes its JSON file then), until a record has problems."""
+    writes its JSON file then), until a record has problems. With a *store*, the records
+    returned keep their bytes there rather than in memory."""
     # One credential of each achievement is signed here first, so the shapes of the
     # canonicalizer (credpress.vc.shapes) are learned once, before the workers fork and
     # inherit them, not once in every worker.
@@ -100,9 +103,9 @@ def sign_credentials(
         if data is not None:
             # Only the bytes are kept (and sent back by the workers): see CredentialRecord.document.
             record = record.with_signed(None, data)
-            signed.append(record)
             if on_signed is not None and not problems:
                 on_signed(record)
+            signed.append(record.stored_in(store) if store is not None else record)
     if problems:
         raise ContentError(problems)
     return tuple(signed)
@@ -143,11 +146,12 @@ def sign_credentials_cached(
     cache: BuildCache,
     progress: Callable[[int, int], None] | None = None,
     on_signed: Callable[[CredentialRecord], None] | None = None,
+    store: SignedStore | None = None,
 ) -> tuple[tuple[CredentialRecord, ...], dict[str, str]]:
     """:func:`sign_credentials`, reusing the cache's signed credential of every record whose
     inputs did not change, and storing the others. Also returns credential id -> SHA-256 of
     the signed JSON's bytes (for the build summary). *progress* gets (signed, to sign);
-    *on_signed* each record, reused ones first."""
+    *on_signed* each record, reused ones first; *store* as for :func:`sign_credentials`."""
     methods: dict[str, str] = {}  # issuer slug -> its verification method
     for record in records:
         if record.issuer.slug not in methods:
@@ -160,11 +164,14 @@ def sign_credentials_cached(
             reused[index] = body
     fresh_indexes = [i for i in range(len(records)) if i not in reused]
     report = (lambda done: progress(done, len(fresh_indexes))) if progress and fresh_indexes else None
-    known = {i: records[i].with_signed(None, body) for i, body in reused.items()}  # parsed when first needed
-    if on_signed is not None:
-        for record in known.values():
+    known: dict[int, CredentialRecord] = {}
+    for index, body in reused.items():
+        record = records[index].with_signed(None, body)  # parsed when first needed
+        if on_signed is not None:
             on_signed(record)
-    fresh = iter(sign_credentials(model, key, tuple(records[i] for i in fresh_indexes), report, on_signed))
+        known[index] = record.stored_in(store) if store is not None else record
+    del reused
+    fresh = iter(sign_credentials(model, key, tuple(records[i] for i in fresh_indexes), report, on_signed, store))
     signed: list[CredentialRecord] = []
     digests: dict[str, str] = {}
     for index, (record, entry) in enumerate(zip(records, entry_keys)):

@@ -18,6 +18,7 @@ from ..content.lock import Assignment
 from ..content.model import Achievement, Award, Evidence, Issuer, Model
 from ..output.writer import json_bytes
 from ..site.layout import Layout
+from . import signed_store
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class CredentialRecord:
     signed: dict[str, Any] | None = None
     signed_json: bytes | None = None  # the signed credential's file bytes, when already formatted
     signed_digest: str | None = None  # SHA-256 of signed_json (hex), so workers need not touch the bytes
+    signed_stored: tuple[int, int, int] | None = None  # where a SignedStore keeps the bytes instead
     components: tuple[CredentialRecord, ...] = ()  # a stacked credential's components (its evidence)
     learner_page: str | None = None  # the page of its learner's record, if they opted in (public_record)
 
@@ -57,21 +59,30 @@ class CredentialRecord:
         badge pages rendered again and learner records need it."""
         if self.signed is not None:
             return self.signed
-        if self.signed_json is None:
-            raise ValueError(f"credential {self.credential_id} has not been signed")
-        document: dict[str, Any] = json.loads(self.signed_json)
+        document: dict[str, Any] = json.loads(self.document_bytes)
         return document
 
     @property
     def document_bytes(self) -> bytes:
         """The signed credential as its published file's bytes."""
-        return self.signed_json if self.signed_json is not None else json_bytes(self.document)
+        if self.signed_json is not None:
+            return self.signed_json
+        if self.signed_stored is not None:
+            return signed_store.read(self.signed_stored)
+        if self.signed is None:
+            raise ValueError(f"credential {self.credential_id} has not been signed")
+        return json_bytes(self.signed)
 
     def with_signed(self, signed: dict[str, Any] | None, signed_json: bytes | None = None) -> CredentialRecord:
         """This record with its signed credential (and, if known, its file bytes: ``json_bytes(signed)``;
         the bytes alone are enough)."""
         digest = hashlib.sha256(signed_json).hexdigest() if signed_json is not None else None
-        return replace(self, signed=signed, signed_json=signed_json, signed_digest=digest)
+        return replace(self, signed=signed, signed_json=signed_json, signed_digest=digest, signed_stored=None)
+
+    def stored_in(self, store: signed_store.SignedStore) -> CredentialRecord:
+        """This signed record with its file bytes kept in *store* instead of in memory."""
+        data = self.document_bytes
+        return replace(self, signed=None, signed_json=None, signed_stored=store.add(data))
 
 
 def credential_records(
