@@ -170,6 +170,9 @@ def environment(user_templates: Path | None = None) -> Environment:
     loaders += [builtin, PrefixLoader({"default": builtin})]
     env = Environment(
         loader=ChoiceLoader(loaders),
+        # A build renders from the templates as they were when it read them (the build cache's
+        # keys cover them as they were), so a template is not checked for changes at every use.
+        auto_reload=False,
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
