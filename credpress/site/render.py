@@ -10,7 +10,6 @@ are errors. Markdown from YAML is rendered, then cleaned by a real sanitizer
 from __future__ import annotations
 
 import json
-import re
 import types
 from functools import lru_cache
 from pathlib import Path
@@ -198,9 +197,6 @@ class Renderer:
         return strip_indentation(html)
 
 
-_INDENT = re.compile(r"(?m)^[ \t]+")
-
-
 def strip_indentation(html: str) -> str:
     """*html* without the templates' indentation at the start of each line.
 
@@ -211,4 +207,6 @@ def strip_indentation(html: str) -> str:
     """
     if "<pre" in html or "<textarea" in html:
         return html
-    return _INDENT.sub("", html)
+    # What ``re.sub(r"(?m)^[ \t]+", "", html)`` gives (MULTILINE "^" is the start and just after
+    # each "\n"), some three times faster.
+    return "\n".join([line.lstrip(" \t") for line in html.split("\n")])
