@@ -6,7 +6,9 @@ import random
 import re
 
 import pytest
+from jinja2 import DictLoader, Environment, StrictUndefined, UndefinedError
 
+from credpress.site import render
 from credpress.site.render import strip_indentation
 
 
@@ -43,3 +45,64 @@ def test_strip_indentation_is_the_regex_on_random_text():
     for _ in range(3000):
         html = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert strip_indentation(html) == _regex_strip(html), repr(html)
+
+
+def test_dict_attribute_names_are_all_a_dict_has():
+    names = set(render._DICT_ATTRIBUTES)
+    candidates = names | {"name", "href", "url", "get_", "item", "key", "__dict__", "__weakref__", "__name__", "mro"}
+    for name in candidates:
+        assert hasattr({}, name) == (name in names), name
+
+
+class _Sub(dict):
+    extra = "class attribute"
+
+
+class _Obj:
+    name = "object attribute"
+
+    def __getitem__(self, key):
+        return f"item {key}"
+
+
+@pytest.mark.parametrize(
+    ("obj", "attribute"),
+    [
+        ({"name": "a"}, "name"),
+        ({"items": "shadowed"}, "items"),  # the dict's method, as in Jinja2
+        ({"keys": 1, "get": 2}, "get"),
+        ({"__class__": "x"}, "__class__"),
+        ({}, "missing"),
+        ({"name": None}, "name"),
+        (_Sub(name="a", extra="key"), "extra"),  # a subclass: Jinja2's own lookup
+        (_Sub(), "missing"),
+        (_Obj(), "name"),
+        (_Obj(), "other"),
+    ],
+)
+def test_getattr_is_jinja2s(obj, attribute):
+    ours = render.environment().getattr(obj, attribute)
+    theirs = Environment(undefined=StrictUndefined).getattr(obj, attribute)
+    assert type(ours) is type(theirs)
+    if isinstance(theirs, StrictUndefined):
+        with pytest.raises(UndefinedError) as raised:
+            str(ours)
+        with pytest.raises(UndefinedError) as expected:
+            str(theirs)
+        assert str(raised.value) == str(expected.value)
+    else:
+        assert ours == theirs  # the same value (a bound method is made anew at each lookup)
+
+
+def test_templates_render_as_with_jinja2s_environment():
+    source = (
+        "{{ d.name }}|{{ d.items is callable }}|{{ d.nested.x }}|{{ d.missing is defined }}|"
+        "{{ s.extra }}|{{ d.get('name') }}|{% for k in d.keys() %}{{ k }},{% endfor %}|{{ d }}"
+    )
+    values = {"d": {"name": "<b>", "items": 3, "nested": {"x": 1}}, "s": _Sub(extra="key")}
+    ours = render.environment()
+    ours.loader = DictLoader({"t.html": source})
+    plain = Environment(loader=DictLoader({"t.html": source}), autoescape=True, undefined=StrictUndefined)
+    assert ours.get_template("t.html").render(**values) == plain.get_template("t.html").render(**values)
+    with pytest.raises(UndefinedError, match="has no attribute 'missing'"):
+        ours.from_string("{{ d.missing }}").render(**values)

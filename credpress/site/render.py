@@ -161,13 +161,36 @@ def _quote_plus(value: str, safe: str = "", encoding: str | None = None, errors:
     return quote_plus(value, safe, encoding, errors)
 
 
+# Every name an attribute of a dict has (methods, and object's dunders): no other name is one.
+_DICT_ATTRIBUTES = frozenset(dir({}))
+
+
+class _Environment(Environment):
+    """Jinja2's environment, with ``x.y`` on a plain dict looked up without an exception.
+
+    Jinja2 tries ``getattr(x, "y")`` first and falls back to ``x["y"]``; for an exact
+    ``dict`` the first fails, by raising AttributeError, unless *y* is one of
+    ``dir(dict)``. Views are plain dicts, so a page makes a hundred such lookups: this
+    goes straight to the key (or to the same undefined value) for those names, and to
+    Jinja2's own lookup for everything else. The result is the same object either way.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def environment(user_templates: Path | None = None) -> Environment:
     builtin = PackageLoader("credpress", "templates")
     loaders: list[BaseLoader] = []
     if user_templates is not None and user_templates.is_dir():
         loaders.append(FileSystemLoader(str(user_templates)))
     loaders += [builtin, PrefixLoader({"default": builtin})]
-    env = Environment(
+    env = _Environment(
         loader=ChoiceLoader(loaders),
         # A build renders from the templates as they were when it read them (the build cache's
         # keys cover them as they were), so a template is not checked for changes at every use.
