@@ -5,8 +5,11 @@ from __future__ import annotations
 import random
 import re
 
+import jinja2.runtime
+import markupsafe
 import pytest
 from jinja2 import DictLoader, Environment, StrictUndefined, UndefinedError
+from markupsafe import Markup
 
 from credpress.site import render
 from credpress.site.render import strip_indentation
@@ -106,3 +109,30 @@ def test_templates_render_as_with_jinja2s_environment():
     assert ours.get_template("t.html").render(**values) == plain.get_template("t.html").render(**values)
     with pytest.raises(UndefinedError, match="has no attribute 'missing'"):
         ours.from_string("{{ d.missing }}").render(**values)
+
+
+class _Html:
+    def __html__(self):
+        return "<i>safe</i>"
+
+
+class _Text(str):
+    pass
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "plain", "<a href=\"x\">'&'</a>", "é\u2028<", Markup("<b>kept</b>"), _Text("<sub>"), _Html(), 3, 2.5, None],
+)
+def test_escape_is_markupsafes(value):
+    ours, theirs = render._escape(value), markupsafe.escape(value)
+    assert type(ours) is type(theirs) is Markup
+    assert ours == theirs
+
+
+def test_templates_escape_with_the_fast_escape():
+    env = render.environment()
+    for name in ("credential.html", "macros.html", "og.html"):
+        assert env.get_template(name).root_render_func.__globals__["escape"] is render._escape
+    # The name Jinja2's compiled templates would use otherwise: markupsafe's.
+    assert jinja2.runtime.escape is markupsafe.escape

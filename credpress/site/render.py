@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import types
+from collections.abc import MutableMapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,18 @@ from urllib.parse import quote_plus, urlencode
 
 import markdown as _markdown
 import nh3
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
-from markupsafe import Markup
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Template,
+)
+from markupsafe import Markup, _escape_inner
+from markupsafe import escape as _markupsafe_escape
 
 from .layout import relative
 
@@ -165,6 +176,32 @@ def _quote_plus(value: str, safe: str = "", encoding: str | None = None, errors:
 _DICT_ATTRIBUTES = frozenset(dir({}))
 
 
+def _escape(value: Any, _new: Any = str.__new__, _markup: type[Markup] = Markup) -> Markup:
+    """markupsafe's ``escape``, a little faster for a plain string: the same Markup.
+
+    For a ``str`` it returns ``Markup(_escape_inner(value))``, and ``Markup(text)`` of a plain
+    string is ``str.__new__(Markup, text)``; anything else goes to markupsafe.
+    """
+    if type(value) is str:
+        return _new(_markup, _escape_inner(value))
+    return _markupsafe_escape(value)
+
+
+class _Template(Template):
+    """A template whose ``{{ value }}`` escapes with :func:`_escape`.
+
+    Compiled templates call the ``escape`` of their module (Jinja2 imports markupsafe's);
+    every function of a template (root, blocks, macros) has that module as its globals.
+    """
+
+    @classmethod
+    def _from_namespace(
+        cls, environment: Environment, namespace: MutableMapping[str, Any], globals: MutableMapping[str, Any]
+    ) -> Template:
+        namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
+
+
 class _Environment(Environment):
     """Jinja2's environment, with ``x.y`` on a plain dict looked up without an exception.
 
@@ -174,6 +211,8 @@ class _Environment(Environment):
     goes straight to the key (or to the same undefined value) for those names, and to
     Jinja2's own lookup for everything else. The result is the same object either way.
     """
+
+    template_class = _Template
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
