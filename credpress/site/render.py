@@ -28,6 +28,8 @@ from jinja2 import (
     PrefixLoader,
     StrictUndefined,
     Template,
+    TemplateNotFound,
+    meta,
 )
 from markupsafe import Markup, _escape_inner
 from markupsafe import escape as _markupsafe_escape
@@ -213,6 +215,39 @@ class _Environment(Environment):
     """
 
     template_class = _Template
+    provider_loader: BaseLoader | None = None  # site_templates/, if the provider has one
+    builtin_loader: BaseLoader | None = None  # credpress/templates
+
+    def builtin_only(self, name: str) -> bool:
+        """Whether template *name* renders from credpress's own templates alone: neither it nor
+        any template it extends, includes or imports (however indirectly) is the provider's, and
+        each of them names the others it uses as constants (a name computed at run time could
+        be any template)."""
+        if self.provider_loader is None:
+            return True
+        if self.builtin_loader is None:
+            return False
+        seen: set[str] = set()
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:  # site_templates/ comes first (for a "default/..." name too)
+                self.provider_loader.get_source(self, current)
+                return False
+            except TemplateNotFound:
+                pass
+            try:
+                source = self.builtin_loader.get_source(self, current.removeprefix("default/"))[0]
+            except TemplateNotFound:
+                return False
+            for referenced in meta.find_referenced_templates(self.parse(source)):
+                if referenced is None:
+                    return False
+                todo.append(referenced)
+        return True
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and type(attribute) is str and attribute not in _DICT_ATTRIBUTES:
@@ -223,11 +258,13 @@ class _Environment(Environment):
         return super().getattr(obj, attribute)
 
 
-def environment(user_templates: Path | None = None) -> Environment:
+def environment(user_templates: Path | None = None) -> _Environment:
     builtin = PackageLoader("credpress", "templates")
     loaders: list[BaseLoader] = []
+    provider = None
     if user_templates is not None and user_templates.is_dir():
-        loaders.append(FileSystemLoader(str(user_templates)))
+        provider = FileSystemLoader(str(user_templates))
+        loaders.append(provider)
     loaders += [builtin, PrefixLoader({"default": builtin})]
     env = _Environment(
         loader=ChoiceLoader(loaders),
@@ -240,6 +277,7 @@ def environment(user_templates: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.provider_loader, env.builtin_loader = provider, builtin
     env.filters["markdown"] = markdown_html
     env.filters["script_json"] = json_for_script
     return env
@@ -251,6 +289,15 @@ class Renderer:
     def __init__(self, env: Environment, common: dict[str, Any]):
         self.env = env
         self.common = common
+        self._builtin_only: dict[str, bool] = {}
+
+    def builtin_only(self, template: str) -> bool:
+        """Whether *template* renders from credpress's own templates alone (see
+        ``_Environment.builtin_only``); asked once per template."""
+        if template not in self._builtin_only:
+            env = self.env
+            self._builtin_only[template] = isinstance(env, _Environment) and env.builtin_only(template)
+        return self._builtin_only[template]
 
     def page(self, template: str, path: str, **context: Any) -> str:
         root = relative(path, "")
