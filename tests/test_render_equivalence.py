@@ -136,3 +136,55 @@ def test_templates_escape_with_the_fast_escape():
         assert env.get_template(name).root_render_func.__globals__["escape"] is render._escape
     # The name Jinja2's compiled templates would use otherwise: markupsafe's.
     assert jinja2.runtime.escape is markupsafe.escape
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(
+            name="Data & Ethics",
+            organization_id=None,
+            organization_name="Acme Ü",
+            issued_year=2026,
+            issued_month=1,
+            cert_url="https://e.org/c/1/?a=b c",
+            cert_id="1",
+        ),
+        dict(
+            name="x+y=z/é",
+            organization_id=12345,
+            organization_name="",
+            issued_year=999,
+            issued_month=12,
+            cert_url="",
+            cert_id="id",
+            expires_year=2030,
+            expires_month=2,
+        ),
+        dict(
+            name="",
+            organization_id="",
+            organization_name="O",
+            issued_year=2026,
+            issued_month=3,
+            cert_url="u",
+            cert_id="c",
+            expires_year=2027,
+            expires_month=None,
+        ),
+    ],
+)
+def test_linkedin_url_is_urlencodes(fields):
+    from urllib.parse import urlencode
+
+    url = render.linkedin_url(**fields)
+    params = [("startTask", "CERTIFICATION_NAME"), ("name", fields["name"])]
+    if fields["organization_id"]:
+        params.append(("organizationId", fields["organization_id"]))
+    else:
+        params.append(("organizationName", fields["organization_name"]))
+    params += [("issueYear", str(fields["issued_year"])), ("issueMonth", str(fields["issued_month"]))]
+    if fields.get("expires_year") and fields.get("expires_month"):
+        params += [("expirationYear", str(fields["expires_year"])), ("expirationMonth", str(fields["expires_month"]))]
+    params += [("certUrl", fields["cert_url"]), ("certId", fields["cert_id"])]
+    assert url == "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=render._quote_plus)

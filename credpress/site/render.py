@@ -15,7 +15,7 @@ from collections.abc import MutableMapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 import markdown as _markdown
 import nh3
@@ -165,7 +165,11 @@ def linkedin_url(
     if expires_year and expires_month:
         params += [("expirationYear", str(expires_year)), ("expirationMonth", str(expires_month))]
     params += [("certUrl", cert_url), ("certId", cert_id)]
-    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=_quote_plus)
+    # urlencode(params, quote_via=_quote_plus), without its checks of each name and value.
+    query = "&".join(
+        [_quote_plus(str(k), "", None, None) + "=" + _quote_plus(str(v), "", None, None) for k, v in params]
+    )
+    return "https://www.linkedin.com/profile/add?" + query
 
 
 @lru_cache(maxsize=4096)
