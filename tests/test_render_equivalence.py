@@ -188,3 +188,33 @@ def test_linkedin_url_is_urlencodes(fields):
         params += [("expirationYear", str(fields["expires_year"])), ("expirationMonth", str(fields["expires_month"]))]
     params += [("certUrl", fields["cert_url"]), ("certId", fields["cert_id"])]
     assert url == "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=render._quote_plus)
+
+
+def test_day_label_is_strftimes():
+    from datetime import date, datetime, timedelta, timezone
+
+    from credpress import dates
+
+    moments = [
+        date(2026, 1, 5),
+        datetime(2026, 1, 5),
+        datetime(2026, 1, 5, 23, 59, tzinfo=timezone(timedelta(hours=-5))),
+    ]
+    moments += [date(1, 1, 1), date(999, 12, 31), date(9999, 12, 31), datetime(2024, 2, 29, 12, tzinfo=timezone.utc)]
+    moments += [date(2025, 1, 1) + timedelta(days=n) for n in range(0, 400, 7)]
+    for moment in moments * 2:  # the second time remembered
+        assert dates.day_label(moment) == moment.strftime("%-d %B %Y")
+    assert dates.day_label(None) is None
+
+
+def test_day_label_follows_the_locale(monkeypatch):
+    from datetime import date
+
+    from credpress import dates
+
+    moment = date(2026, 3, 14)
+    assert dates.day_label(moment) == "14 March 2026"
+    # Another locale's names would be another label: the remembered one is not given for it.
+    monkeypatch.setattr(dates, "setlocale", lambda category: "elsewhere")
+    monkeypatch.setattr(dates, "DAY_LABEL", "%d.%m.%Y")
+    assert dates.day_label(moment) == "14.03.2026"
