@@ -275,6 +275,7 @@ def environment(user_templates: Path | None = None) -> _Environment:
         # A build renders from the templates as they were when it read them (the build cache's
         # keys cover them as they were), so a template is not checked for changes at every use.
         auto_reload=False,
+        cache_size=-1,  # a plain dict: a build uses a few dozen templates, each many times
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
