@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import types
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
 import markdown as _markdown
+import markupsafe
 import nh3
 from jinja2 import (
     BaseLoader,
@@ -31,7 +32,7 @@ from jinja2 import (
     TemplateNotFound,
     meta,
 )
-from markupsafe import Markup, _escape_inner
+from markupsafe import Markup
 from markupsafe import escape as _markupsafe_escape
 
 from .layout import relative
@@ -182,6 +183,10 @@ def _quote_plus(value: str, safe: str = "", encoding: str | None = None, errors:
 _DICT_ATTRIBUTES = frozenset(dir({}))
 
 
+# markupsafe 3's escape of a str, as a str (another markupsafe: templates keep its escape).
+_ESCAPE_INNER: Callable[[str], str] | None = getattr(markupsafe, "_escape_inner", None)
+
+
 def _escape(value: Any, _new: Any = str.__new__, _markup: type[Markup] = Markup) -> Markup:
     """markupsafe's ``escape``, a little faster for a plain string: the same Markup.
 
@@ -189,7 +194,7 @@ def _escape(value: Any, _new: Any = str.__new__, _markup: type[Markup] = Markup)
     string is ``str.__new__(Markup, text)``; anything else goes to markupsafe.
     """
     if type(value) is str:
-        return _new(_markup, _escape_inner(value))
+        return _new(_markup, _ESCAPE_INNER(value))  # type: ignore[misc]
     return _markupsafe_escape(value)
 
 
@@ -204,7 +209,8 @@ class _Template(Template):
     def _from_namespace(
         cls, environment: Environment, namespace: MutableMapping[str, Any], globals: MutableMapping[str, Any]
     ) -> Template:
-        namespace["escape"] = _escape
+        if _ESCAPE_INNER is not None:
+            namespace["escape"] = _escape
         return super()._from_namespace(environment, namespace, globals)
 
 
