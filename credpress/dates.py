@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone
+from locale import LC_TIME, setlocale
 
 # ISO 8601 durations of whole years, months, weeks and days, nothing else.
 DURATION = re.compile(r"P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?")
@@ -52,4 +53,20 @@ def duration_label(duration: str | None) -> str | None:
 
 def day_label(moment: date | datetime | None) -> str | None:
     """``30 January 2026``: how pages show a date."""
-    return moment.strftime("%-d %B %Y") if moment else None
+    if not moment:
+        return None
+    if type(moment) is not date and type(moment) is not datetime:
+        return moment.strftime(DAY_LABEL)
+    # Every badge page shows a few dates, most of them shared with other pages: each label is
+    # made once. It depends on the day alone, and on the locale's month names.
+    key = (moment.year, moment.month, moment.day, setlocale(LC_TIME))
+    label = _DAY_LABELS.get(key)
+    if label is None:
+        if len(_DAY_LABELS) >= 4096:
+            _DAY_LABELS.clear()
+        label = _DAY_LABELS[key] = moment.strftime(DAY_LABEL)
+    return label
+
+
+DAY_LABEL = "%-d %B %Y"
+_DAY_LABELS: dict[tuple[int, int, int, str], str] = {}

@@ -36,6 +36,14 @@ def test_plain_text(markdown: str, text: str) -> None:
     assert plain_text(markdown) == text
 
 
+def test_plain_text_depends_on_the_text_alone() -> None:
+    """plain_text is remembered per text: a read leaves nothing behind that changes the next one."""
+    texts = ["1. a\n2. b", "- x\n    - y", "[l](https://e.org)", "```\ncode\n```", "1. a\n2. b", "- x\n    - y"]
+    first = [plain_text.__wrapped__(t) for t in texts]
+    assert [plain_text.__wrapped__(t) for t in reversed(texts)] == first[::-1]
+    assert [plain_text(t) for t in texts] == first
+
+
 def test_one_line_cuts_at_a_word() -> None:
     assert one_line("**Bold** start\n\n" + "word " * 100, 40) == "Bold start word word word word word…"
     assert one_line("short *text*") == "short text"

@@ -14,6 +14,7 @@ Rendering is linear in the text's length, and so is this reading.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from ..site.render import markdown_html
@@ -87,6 +88,9 @@ class _TextReader(HTMLParser):
         self.current.append(data)
 
 
+# Every credential of an achievement carries its description and its issuer's: each is read
+# once (a read depends on the text alone, and the text returned is immutable).
+@lru_cache(maxsize=2048)
 def plain_text(markdown: str) -> str:
     """*markdown* as plain text: no Markdown syntax or HTML, paragraphs and list items kept."""
     if not markdown:
