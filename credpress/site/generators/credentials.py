@@ -124,10 +124,13 @@ def _page_document(site: SiteData, record: CredentialRecord) -> dict[str, Any]:
     from them alone gets only that, read from the end of the credential's JSON (parsing all
     of it took a tenth of the page's time). Any template of the provider's gets it all.
     """
-    if record.signed is None and record.signed_json is not None and site.renderer.builtin_only("credential.html"):
-        proof = signed_proof(record.signed_json)
+    if record.signed is None and site.renderer.builtin_only("credential.html"):
+        data = record.document_bytes
+        proof = signed_proof(data)
         if proof is not None:
             return {"proof": proof}
+        document: dict[str, Any] = json.loads(data)
+        return document
     return record.document
 
 
