@@ -14,6 +14,7 @@ Rendering is linear in the text's length, and so is this reading.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 from ..site.render import markdown_html
@@ -87,6 +88,7 @@ class _TextReader(HTMLParser):
         self.current.append(data)
 
 
+@lru_cache(maxsize=4096)  # every credential of an achievement repeats its descriptions
 def plain_text(markdown: str) -> str:
     """*markdown* as plain text: no Markdown syntax or HTML, paragraphs and list items kept."""
     if not markdown:
