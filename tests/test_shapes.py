@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from conftest import EXAMPLE, fixed_key, make_build
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyld.nquads import escape
 
 from credpress.errors import JsonLdError
 from credpress.vc import jsonld, keys, shapes
@@ -229,3 +230,26 @@ def test_parallel_build_is_byte_identical_to_a_serial_one(tmp_path, monkeypatch)
         sites[mode] = {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert len(sites["parallel"]) > 2 * awards
     assert sites["parallel"] == sites["serial"]
+
+
+# --- The shortcuts of the shape route, on their own -------------------------------------
+
+
+@settings(max_examples=300)
+@given(_TEXT | st.text())
+def test_literals_left_as_they_are_are_those_pyld_escapes_as_they_are(text):
+    # shapes skips pyld's escape() for a literal without any character it replaces
+    assert (shapes._ESCAPED.search(text) is None) == (escape(text) == text)
+
+
+def test_more_blank_nodes_than_precomputed_labels_match_pyld(example_site):
+    # Over 256 blank nodes (evidence items without an id): labels made for the document.
+    document = _base(example_site)
+    document["evidence"] = [{"type": ["Evidence"], "name": f"item {n}"} for n in range(len(shapes._OWN) + 4)]
+    jsonld.canonize(copy.deepcopy(document))  # learn the shape
+    for item in document["evidence"]:
+        item["name"] = item["name"].replace("item", 'other "item"')
+    before = shapes.stats["fast"]
+    fast, reference = _both(document)
+    assert fast == reference
+    assert shapes.stats["fast"] == before + 1  # the shape route answered
