@@ -237,9 +237,16 @@ def test_parallel_build_is_byte_identical_to_a_serial_one(tmp_path, monkeypatch)
 
 @settings(max_examples=300)
 @given(_TEXT | st.text())
-def test_literals_left_as_they_are_are_those_pyld_escapes_as_they_are(text):
-    # shapes skips pyld's escape() for a literal without any character it replaces
-    assert (shapes._ESCAPED.search(text) is None) == (escape(text) == text)
+def test_literals_left_as_they_are_need_no_escape_and_raise_no_doubt(text):
+    # shapes skips pyld's escape() and the doubt check for a literal _LITERAL_PLAIN finds nothing in
+    plain = shapes._LITERAL_PLAIN.search(text) is None
+    assert plain == (escape(text) == text and shapes._LITERAL_DOUBT.search(text) is None)
+
+
+def test_every_ascii_character_and_a_surrogate_is_plain_only_when_pyld_would_agree():
+    for char in [chr(code) for code in range(0x80)] + ["\ud800", "\udfff", "\u2028"]:
+        plain = shapes._LITERAL_PLAIN.search(char) is None
+        assert plain == (escape(char) == char and shapes._LITERAL_DOUBT.search(char) is None), repr(char)
 
 
 def test_more_blank_nodes_than_precomputed_labels_match_pyld(example_site):

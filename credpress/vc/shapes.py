@@ -60,7 +60,10 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-.]*):(//)?")
 # characters pyld leaves raw but RDFC-1.0's canonical N-Quads escape as UCHAR or ECHAR.
 _IRI_DOUBT = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
 _LITERAL_DOUBT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-_ESCAPED = re.compile(r'[\\\t\n\r"]')  # what pyld's N-Quads escape() changes in a literal: without any, nothing
+# A literal without any of these has no character in doubt and none that pyld's N-Quads
+# escape() changes (\\ \t \n \r "): it is substituted as it is (the common case, one search).
+_LITERAL_PLAIN = re.compile(r'[\x00-\x1f"\\\x7f\ud800-\udfff]')
+_IRI_MEMO_LIMIT = 4096
 _SHAPE_LIMIT = 1024
 _TEMPLATE_LIMIT = 4096
 
@@ -195,14 +198,16 @@ def _shape(value: Any, keyed: bool, leaves: list[str]) -> Any:
                 raise _Unsupported
             if key == "@context":
                 items.append((key, _context_key(item)))
-            elif type(item) is str:
-                if _keyed(key) or item.startswith("_:"):
+                continue
+            keyed_item = key == "type" or (key[:1] == "@" and key != "@id" and key != "@value")  # _keyed(key)
+            if type(item) is str:
+                if keyed_item or item.startswith("_:"):
                     items.append((key, ("k", item)))
                 else:
                     leaves.append(item)
                     items.append((key, _LEAF))
             else:
-                items.append((key, _shape(item, _keyed(key), leaves)))
+                items.append((key, _shape(item, keyed_item, leaves)))
         return tuple(items)
     if isinstance(value, list):
         shaped: list[Any] = ["["]
@@ -255,24 +260,41 @@ def _prepare(
     """The values to substitute (literals escaped as pyld's N-Quads escapes them), and for
     the leaves that are IRIs: scheme and authority of each, and which are equal; None if a
     value may not be substituted (see the module's docstring)."""
-    terms = _context_terms()
     values = []
     classes = []
     pattern = []
     first: dict[str, int] = {}
     for index, (value, role) in enumerate(zip(leaves, roles)):
         if role == "l":
-            if _LITERAL_DOUBT.search(value):
+            if _LITERAL_PLAIN.search(value) is None:
+                values.append(value)
+            elif _LITERAL_DOUBT.search(value):
                 return None
-            values.append(escape(value) if _ESCAPED.search(value) else value)
+            else:
+                values.append(escape(value))
         else:
-            if not jsonld._is_absolute(value) or value in terms or _IRI_DOUBT.search(value):
+            iri_class = _iri_memo.get(value, _UNKNOWN)
+            if iri_class is _UNKNOWN:  # (the same ids recur in every document of a site)
+                iri_class = _iri_class(value)
+                _remember(_iri_memo, value, iri_class, _IRI_MEMO_LIMIT)
+            if iri_class is _DOUBT:
                 return None
             values.append(value)
-            match = _SCHEME.match(value)
-            classes.append((match.group(1), bool(match.group(2))) if match else None)
+            classes.append(iri_class)
             pattern.append(first.setdefault(value, index))
     return tuple(values), tuple(classes), tuple(pattern)
+
+
+_DOUBT: Any = object()
+_iri_memo: dict[str, Any] = {}  # IRI -> _iri_class(IRI)
+
+
+def _iri_class(value: str) -> Any:
+    """Scheme of the IRI *value* and whether an authority follows; ``_DOUBT`` if it may not be substituted."""
+    if not jsonld._is_absolute(value) or value in _context_terms() or _IRI_DOUBT.search(value):
+        return _DOUBT
+    match = _SCHEME.match(value)
+    return (match.group(1), bool(match.group(2))) if match else None
 
 
 @cache
