@@ -260,3 +260,32 @@ def test_more_blank_nodes_than_precomputed_labels_match_pyld(example_site):
     fast, reference = _both(document)
     assert fast == reference
     assert shapes.stats["fast"] == before + 1  # the shape route answered
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(), st.sampled_from(["s1", "s2"]), st.sampled_from(["Ann", "Bo"]), st.booleans(), st.booleans()
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_documents_in_a_row_of_one_template_match_pyld(example_site, steps):
+    # _render reuses what the template's last document gave for equal values: lines, blank
+    # node hashes, labels, and which equal lines are kept once (here the two images' captions
+    # make their quads equal, or not).
+    base = _base(example_site)
+    assert base["image"]["id"] == base["credentialSubject"]["achievement"]["image"]["id"]
+    for same_caption, salt, name, other_id, sibling in steps:
+        document = _sibling(base) if sibling else copy.deepcopy(base)  # every plain text changed, or none
+        subject = document["credentialSubject"]
+        if not same_caption:
+            subject["achievement"]["image"]["caption"] = "another caption"
+        subject["identifier"][0]["salt"] = salt
+        subject["identifier"][-1]["identityHash"] = name
+        if other_id:
+            document["id"] = "urn:uuid:0b5c2a57-4a0e-4c3a-9f53-2d3f5c7c1e11"
+        fast, reference = _both(document)
+        assert fast == reference

@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
 
@@ -90,6 +91,10 @@ class _Template:
     # as bnode_lines lists them (RDFC-1.0 §4.6 Hash First Degree Quads, labels already in).
     hash_formats: tuple[tuple[tuple[int, str], ...], ...] = ()
     labelled: tuple[int, ...] = ()  # the lines that name a blank node
+    uses: tuple[tuple[int, ...], ...] = ()  # per value: the lines it is in
+    # The last document rendered from this template ([] or [_Rendered]): the next one reuses
+    # what its equal values give (its achievement's, issuer's). Replaced whole, never changed.
+    last: list[_Rendered] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def of(cls, lines: list[tuple[str | int, ...]], bnode_lines: list[list[int]], values: int) -> _Template:
@@ -113,13 +118,40 @@ class _Template:
             tuple((number, pattern(lines[number], node)) for number in found) for node, found in enumerate(bnode_lines)
         )
         labelled = tuple(sorted({number for found in bnode_lines for number in found}))
-        return cls(tuple(lines), tuple(tuple(found) for found in bnode_lines), formats, hash_formats, labelled)
+        uses: list[set[int]] = [set() for _ in range(values)]
+        for number, line in enumerate(lines):
+            for part in line:
+                if isinstance(part, int) and part >= 0:
+                    uses[part].add(number)
+        return cls(
+            tuple(lines),
+            tuple(tuple(found) for found in bnode_lines),
+            formats,
+            hash_formats,
+            labelled,
+            tuple(tuple(sorted(found)) for found in uses),
+        )
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What :func:`_render` made of one document's values (see _Template.last)."""
+
+    values: tuple[str, ...]
+    own: tuple[str, ...]  # the lines, blank nodes told apart by their place in the shape
+    kept: frozenset[int] | None
+    hashes: tuple[str, ...]  # first-degree hash of each blank node
+    labels: tuple[str, ...]
+    final: tuple[str, ...]  # the lines with the canonical labels
 
 
 _OWN = tuple(f"_:{index}" for index in range(256))  # blank nodes told apart by their place in the shape
 _UNKNOWN: Any = object()
-_roles: dict[Any, tuple[str, ...] | None] = {}  # shape -> "l"/"i" per leaf, or None (slow)
+# shape -> (its number, "l"/"i" per leaf or None (slow)); templates are keyed by the number,
+# so a document's shape (a large tuple) is hashed and compared once, not once per memo.
+_roles: dict[Any, tuple[int, tuple[str, ...] | None]] = {}
 _templates: dict[Any, _Template | None] = {}
+_numbers = itertools.count()  # never reused, even after _roles is cleared
 
 
 def canonize(document: Any) -> str | None:
@@ -134,18 +166,19 @@ def canonize(document: Any) -> str | None:
     except (_Unsupported, RecursionError):
         stats["pyld"] += 1
         return None
-    roles = _roles.get(skeleton, _UNKNOWN)
-    if roles is _UNKNOWN:
-        roles = _learn_roles(document, leaves)
-        _remember(_roles, skeleton, roles, _SHAPE_LIMIT)
+    known = _roles.get(skeleton)
+    if known is None:
+        known = (next(_numbers), _learn_roles(document, leaves))
+        _remember(_roles, skeleton, known, _SHAPE_LIMIT)
+    number, roles = known
     prepared = None if roles is None else _prepare(leaves, roles)
-    if prepared is None:
+    if roles is None or prepared is None:
         stats["pyld"] += 1
         return None
     values, classes, pattern = prepared
-    key = (skeleton, classes, pattern)
-    if key in _templates:
-        template = _templates[key]
+    key = (number, classes, pattern)
+    template = _templates.get(key, _UNKNOWN)
+    if template is not _UNKNOWN:
         result = _render(template, values) if template is not None else None
     else:
         template, result = _learn_template(document, leaves, roles, pattern, values)
@@ -443,21 +476,40 @@ def _render(template: _Template, values: tuple[str, ...]) -> str | None:
     formats = template.formats
     count = len(template.bnode_lines)
     own = _OWN[:count] if count <= len(_OWN) else tuple(f"_:{index}" for index in range(count))
+    arguments = (*values, *own)
+    # Every line, blank node hash and labelled line that depends only on values equal to
+    # those of the template's last document is taken from it, not made again.
+    last = template.last[0] if template.last else None
+    if last is None:
+        changed = set(range(len(formats)))  # the lines with a value other than last's
+        rendered = [line.format(*arguments) for line in formats]
+    else:
+        changed = set()
+        for index, (value, before) in enumerate(zip(values, last.values)):
+            if value != before:
+                changed.update(template.uses[index])
+        rendered = list(last.own)
+        for number in changed:
+            rendered[number] = formats[number].format(*arguments)
+    own_lines = tuple(rendered)
     # An RDF dataset is a set (RDF 1.1 Concepts §4): equal values of one property of one
     # node are one quad (JSON-LD's node map merges them), so lines that come out equal,
     # blank nodes told apart by their place in the shape, are kept once.
-    arguments = (*values, *own)
-    rendered = [line.format(*arguments) for line in formats]
-    kept: set[int] | None = None  # None: every line
+    kept: frozenset[int] | None = None  # None: every line
     if len(set(rendered)) < len(rendered):
         first: dict[str, int] = {}
-        kept = {first.setdefault(text, number) for number, text in enumerate(rendered)}
+        kept = frozenset(first.setdefault(text, number) for number, text in enumerate(rendered))
     if not count:
+        template.last[:] = [_Rendered(values, own_lines, kept, (), (), own_lines)]
         return "".join(sorted(rendered if kept is None else [rendered[number] for number in kept]))
     # RDFC-1.0 §4.6 Hash First Degree Quads: the node itself is _:a, every other _:z
     # (already in the node's patterns).
+    reuse = last if last is not None and kept == last.kept else None  # (the same lines are kept)
     hashes = []
-    for found in template.hash_formats:
+    for node, found in enumerate(template.hash_formats):
+        if reuse is not None and not any(number in changed for number, _ in found):
+            hashes.append(reuse.hashes[node])
+            continue
         quads = sorted(line.format(*values) for number, line in found if kept is None or number in kept)
         hashes.append(hashlib.sha256("".join(quads).encode("utf-8")).hexdigest())
     if len(set(hashes)) < count:
@@ -467,7 +519,12 @@ def _render(template: _Template, values: tuple[str, ...]) -> str | None:
     labels = [""] * count
     for number, node in enumerate(sorted(range(count), key=hashes.__getitem__)):
         labels[node] = f"_:c14n{number}"
+    reuse = last if last is not None and tuple(labels) == last.labels else None
     arguments = (*values, *labels)
     for number in template.labelled:
-        rendered[number] = formats[number].format(*arguments)
+        if reuse is not None and number not in changed:
+            rendered[number] = reuse.final[number]
+        else:
+            rendered[number] = formats[number].format(*arguments)
+    template.last[:] = [_Rendered(values, own_lines, kept, tuple(hashes), tuple(labels), tuple(rendered))]
     return "".join(sorted(rendered if kept is None else [rendered[number] for number in kept]))
