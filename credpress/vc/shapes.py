@@ -299,12 +299,16 @@ def _prepare(
     first: dict[str, int] = {}
     for index, (value, role) in enumerate(zip(leaves, roles)):
         if role == "l":
-            if _LITERAL_PLAIN.search(value) is None:
-                values.append(value)
-            elif _LITERAL_DOUBT.search(value):
+            if len(value) < _LONG:
+                literal = _literal(value)
+            else:  # descriptions, criteria: the same long texts in every credential of an achievement
+                literal = _literal_memo.get(value)
+                if literal is None:
+                    literal = _literal(value)
+                    _remember(_literal_memo, value, literal, _IRI_MEMO_LIMIT)
+            if literal is _DOUBT:
                 return None
-            else:
-                values.append(escape(value))
+            values.append(literal)
         else:
             iri_class = _iri_memo.get(value, _UNKNOWN)
             if iri_class is _UNKNOWN:  # (the same ids recur in every document of a site)
@@ -320,6 +324,17 @@ def _prepare(
 
 _DOUBT: Any = object()
 _iri_memo: dict[str, Any] = {}  # IRI -> _iri_class(IRI)
+_LONG = 64
+_literal_memo: dict[str, Any] = {}  # literal of _LONG characters or more -> _literal(literal)
+
+
+def _literal(value: str) -> Any:
+    """The literal *value* as substituted (escaped as pyld escapes it); ``_DOUBT`` if it may not be."""
+    if _LITERAL_PLAIN.search(value) is None:
+        return value
+    if _LITERAL_DOUBT.search(value):
+        return _DOUBT
+    return escape(value)
 
 
 def _iri_class(value: str) -> Any:
