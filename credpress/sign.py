@@ -42,14 +42,16 @@ def verification_method(model: Model, key: SigningKey, issuer: Issuer) -> str:
 
 
 def _sign_record(
-    model: Model, key: SigningKey, record: CredentialRecord
+    model: Model, key: SigningKey, record: CredentialRecord, method: str | None = None
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Unsigned credential → data-model check → signed (or the problems)."""
+    """Unsigned credential → data-model check → signed (or the problems). *method*: the
+    issuer's :func:`verification_method`, if the caller already has it."""
     document = unsigned_credential(record, model)
     problems = credential_problems(record, document)
     if problems:
         return None, problems
-    method = verification_method(model, key, record.issuer)
+    if method is None:
+        method = verification_method(model, key, record.issuer)
     try:
         return cryptosuites.sign_document(
             document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
@@ -61,14 +63,20 @@ def _sign_record(
 Signed = tuple[bytes | None, list[Problem]]  # the signed credential's file bytes, or the problems
 
 
-def _signed_bytes(model: Model, key: SigningKey, record: CredentialRecord) -> Signed:
-    signed, problems = _sign_record(model, key, record)
+def _signed_bytes(model: Model, key: SigningKey, record: CredentialRecord, methods: dict[str, str]) -> Signed:
+    slug = record.issuer.slug
+    if slug not in methods:  # one DID URL per issuer, not one per credential
+        methods[slug] = verification_method(model, key, record.issuer)
+    signed, problems = _sign_record(model, key, record, methods[slug])
     return (json_bytes(signed) if signed is not None else None), problems
 
 
-def _sign_index(state: tuple[Model, SigningKey, tuple[CredentialRecord, ...], dict[int, Signed]], index: int) -> Signed:
-    model, key, records, done = state
-    return done[index] if index in done else _signed_bytes(model, key, records[index])
+_SignState = tuple[Model, SigningKey, tuple[CredentialRecord, ...], dict[int, Signed], dict[str, str]]
+
+
+def _sign_index(state: _SignState, index: int) -> Signed:
+    model, key, records, done, methods = state
+    return done[index] if index in done else _signed_bytes(model, key, records[index], methods)
 
 
 def _first_of_each_achievement(records: tuple[CredentialRecord, ...]) -> list[int]:
@@ -94,10 +102,11 @@ def sign_credentials(
     # One credential of each achievement is signed here first, so the shapes of the
     # canonicalizer (credpress.vc.shapes) are learned once, before the workers fork and
     # inherit them, not once in every worker.
-    done = {index: _signed_bytes(model, key, records[index]) for index in _first_of_each_achievement(records)}
+    methods: dict[str, str] = {}  # issuer slug -> its verification method, filled as met
+    done = {index: _signed_bytes(model, key, records[index], methods) for index in _first_of_each_achievement(records)}
     signed: list[CredentialRecord] = []
     problems: list[Problem] = []
-    results = workers.imap_indices(_sign_index, len(records), (model, key, records, done), progress=progress)
+    results = workers.imap_indices(_sign_index, len(records), (model, key, records, done, methods), progress=progress)
     for record, (data, found) in zip(records, results):
         problems += found
         if data is not None:

@@ -77,3 +77,51 @@ def test_common_case_is_not_copied() -> None:
 @pytest.mark.parametrize("value", [math.nan, math.inf, {"n": -math.inf}, 2**53, {"\ud800": 1}])
 def test_refusals_are_the_references(value) -> None:
     assert _ours(value) == _reference(value)
+
+
+def _walk_reference(value):
+    """jcs._simple as first written: every item through the whole function (the one to match)."""
+    kind = type(value)
+    if kind is str or value is None or kind is bool:
+        return value
+    if kind is int:
+        return value if -jcs._SAFE_INT < value < jcs._SAFE_INT else jcs._REFERENCE
+    if kind is float:
+        return jcs._float(value)
+    if kind is dict:
+        changed = None
+        for key, item in value.items():
+            if type(key) is not str or not key.isascii():
+                return jcs._REFERENCE
+            new = _walk_reference(item)
+            if new is jcs._REFERENCE:
+                return jcs._REFERENCE
+            if new is not item:
+                changed = changed or {}
+                changed[key] = new
+        return value if changed is None else {k: changed.get(k, v) for k, v in value.items()}
+    if kind is list:
+        items = [_walk_reference(item) for item in value]
+        if any(new is jcs._REFERENCE for new in items):
+            return jcs._REFERENCE
+        return value if all(new is old for new, old in zip(items, value)) else items
+    return jcs._REFERENCE
+
+
+class _Str(str):
+    pass
+
+
+odd = st.sampled_from([(1, 2), _Str("s"), 1.0, 2**60, {"\u00e9": 1}, [2.0, "a"], float("nan")])
+
+
+@settings(max_examples=400)
+@given(
+    st.recursive(scalars | odd, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(keys, inner, max_size=5))
+)
+def test_walk_matches_the_plain_walk(value) -> None:
+    ours, reference = jcs._simple(value), _walk_reference(value)
+    assert (ours is jcs._REFERENCE) == (reference is jcs._REFERENCE)
+    assert (ours is value) == (reference is value)
+    if ours is not jcs._REFERENCE:
+        assert json.dumps(ours) == json.dumps(reference)

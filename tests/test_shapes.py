@@ -20,6 +20,7 @@ import pyoxigraph as ox
 from conftest import EXAMPLE, fixed_key, make_build
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pyld.nquads import escape
 
 from credpress.errors import JsonLdError
 from credpress.vc import jsonld, keys, shapes
@@ -229,3 +230,62 @@ def test_parallel_build_is_byte_identical_to_a_serial_one(tmp_path, monkeypatch)
         sites[mode] = {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}
     assert len(sites["parallel"]) > 2 * awards
     assert sites["parallel"] == sites["serial"]
+
+
+# --- The shortcuts of the shape route, on their own -------------------------------------
+
+
+@settings(max_examples=300)
+@given(_TEXT | st.text())
+def test_literals_left_as_they_are_need_no_escape_and_raise_no_doubt(text):
+    # shapes skips pyld's escape() and the doubt check for a literal _LITERAL_PLAIN finds nothing in
+    plain = shapes._LITERAL_PLAIN.search(text) is None
+    assert plain == (escape(text) == text and shapes._LITERAL_DOUBT.search(text) is None)
+
+
+def test_every_ascii_character_and_a_surrogate_is_plain_only_when_pyld_would_agree():
+    for char in [chr(code) for code in range(0x80)] + ["\ud800", "\udfff", "\u2028"]:
+        plain = shapes._LITERAL_PLAIN.search(char) is None
+        assert plain == (escape(char) == char and shapes._LITERAL_DOUBT.search(char) is None), repr(char)
+
+
+def test_more_blank_nodes_than_precomputed_labels_match_pyld(example_site):
+    # Over 256 blank nodes (evidence items without an id): labels made for the document.
+    document = _base(example_site)
+    document["evidence"] = [{"type": ["Evidence"], "name": f"item {n}"} for n in range(len(shapes._OWN) + 4)]
+    jsonld.canonize(copy.deepcopy(document))  # learn the shape
+    for item in document["evidence"]:
+        item["name"] = item["name"].replace("item", 'other "item"')
+    before = shapes.stats["fast"]
+    fast, reference = _both(document)
+    assert fast == reference
+    assert shapes.stats["fast"] == before + 1  # the shape route answered
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.booleans(), st.sampled_from(["s1", "s2"]), st.sampled_from(["Ann", "Bo"]), st.booleans(), st.booleans()
+        ),
+        min_size=2,
+        max_size=6,
+    )
+)
+def test_documents_in_a_row_of_one_template_match_pyld(example_site, steps):
+    # _render reuses what the template's last document gave for equal values: lines, blank
+    # node hashes, labels, and which equal lines are kept once (here the two images' captions
+    # make their quads equal, or not).
+    base = _base(example_site)
+    assert base["image"]["id"] == base["credentialSubject"]["achievement"]["image"]["id"]
+    for same_caption, salt, name, other_id, sibling in steps:
+        document = _sibling(base) if sibling else copy.deepcopy(base)  # every plain text changed, or none
+        subject = document["credentialSubject"]
+        if not same_caption:
+            subject["achievement"]["image"]["caption"] = "another caption"
+        subject["identifier"][0]["salt"] = salt
+        subject["identifier"][-1]["identityHash"] = name
+        if other_id:
+            document["id"] = "urn:uuid:0b5c2a57-4a0e-4c3a-9f53-2d3f5c7c1e11"
+        fast, reference = _both(document)
+        assert fast == reference

@@ -90,7 +90,7 @@ class _TextReader(HTMLParser):
 
 # Every credential of an achievement carries its description and its issuer's: each is read
 # once (a read depends on the text alone, and the text returned is immutable).
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=4096)
 def plain_text(markdown: str) -> str:
     """*markdown* as plain text: no Markdown syntax or HTML, paragraphs and list items kept."""
     if not markdown:

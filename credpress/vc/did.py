@@ -8,6 +8,7 @@ Where each issuer's DID lives in our output is :mod:`credpress.site.layout`'s jo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
@@ -28,6 +29,7 @@ class PublishedKey(Protocol):
     def revoked(self) -> Any: ...
 
 
+@lru_cache(maxsize=1024)  # a few issuers, each asked for its DID for every credential
 def did_from_url(folder_url: str) -> str:
     """``https://host:8443/a/b/`` → ``did:web:host%3A8443:a:b`` (did:web §2.5.1 Create)."""
     parts = urlsplit(folder_url)

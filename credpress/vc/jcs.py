@@ -62,11 +62,16 @@ def _simple(value: Any) -> Any:
         return value if -_SAFE_INT < value < _SAFE_INT else _REFERENCE
     if kind is float:
         return _float(value)
+    # In a dict or list, a str, bool or None item (most of them) is kept as it is right away,
+    # as the first branch above would keep it, without a call each.
     if kind is dict:
         changed = None
         for key, item in value.items():
             if type(key) is not str or not key.isascii():
                 return _REFERENCE
+            kind = type(item)
+            if kind is str or item is None or kind is bool:
+                continue
             new = _simple(item)
             if new is _REFERENCE:
                 return _REFERENCE
@@ -75,10 +80,18 @@ def _simple(value: Any) -> Any:
                 changed[key] = new
         return value if changed is None else {k: changed.get(k, v) for k, v in value.items()}
     if kind is list:
-        items = [_simple(item) for item in value]
-        if any(new is _REFERENCE for new in items):
-            return _REFERENCE
-        return value if all(new is old for new, old in zip(items, value)) else items
+        items = None  # a copy, once an item changes
+        for index, item in enumerate(value):
+            kind = type(item)
+            if kind is str or item is None or kind is bool:
+                continue
+            new = _simple(item)
+            if new is _REFERENCE:
+                return _REFERENCE
+            if new is not item:
+                items = items or list(value)
+                items[index] = new
+        return value if items is None else items
     return _REFERENCE  # tuples, subclasses, anything else: the reference decides
 
 

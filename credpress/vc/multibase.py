@@ -4,6 +4,7 @@ from __future__ import annotations
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _INDEX = {c: i for i, c in enumerate(_ALPHABET)}
+_PAIRS = tuple(a + b for a in _ALPHABET for b in _ALPHABET)  # the two digits of 0 .. 58**2 - 1
 
 ED25519_PUB_PREFIX = b"\xed\x01"
 ED25519_PRIV_PREFIX = b"\x80\x26"
@@ -13,13 +14,18 @@ MAX_MULTIBASE_CHARS = 128
 
 
 def b58encode(data: bytes) -> str:
+    """base58btc: the big-endian number in base 58 (no leading zero digits), after one "1" per leading zero byte."""
+    # Four digits per (costly) division of the big number, two per lookup of a small table;
+    # the zero digits ("1") this pads the most significant chunk with are stripped after.
     number = int.from_bytes(data, "big")
-    out = []
+    chunks = []
     while number:
-        number, rem = divmod(number, 58)
-        out.append(_ALPHABET[rem])
+        number, chunk = divmod(number, 58**4)
+        high, low = divmod(chunk, 58**2)
+        chunks.append(_PAIRS[high] + _PAIRS[low])
+    chunks.reverse()
     zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + "".join(reversed(out))
+    return "1" * zeros + "".join(chunks).lstrip("1")
 
 
 def b58decode(text: str) -> bytes:

@@ -40,11 +40,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import re
 import secrets
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Any
 
 from pyld.nquads import escape, serialize_nquad
@@ -60,6 +61,10 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+\-.]*):(//)?")
 # characters pyld leaves raw but RDFC-1.0's canonical N-Quads escape as UCHAR or ECHAR.
 _IRI_DOUBT = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
 _LITERAL_DOUBT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# A literal without any of these has no character in doubt and none that pyld's N-Quads
+# escape() changes (\\ \t \n \r "): it is substituted as it is (the common case, one search).
+_LITERAL_PLAIN = re.compile(r'[\x00-\x1f"\\\x7f\ud800-\udfff]')
+_IRI_MEMO_LIMIT = 4096
 _SHAPE_LIMIT = 1024
 _TEMPLATE_LIMIT = 4096
 
@@ -82,26 +87,71 @@ class _Template:
     lines: tuple[tuple[str | int, ...], ...]
     bnode_lines: tuple[tuple[int, ...], ...]  # per blank node: its lines, once per occurrence (as pyld)
     formats: tuple[str, ...] = ()  # each line as a str.format pattern: values, then labels
+    # Per blank node: (line, its format pattern with that node as _:a and every other as _:z),
+    # as bnode_lines lists them (RDFC-1.0 §4.6 Hash First Degree Quads, labels already in).
+    hash_formats: tuple[tuple[tuple[int, str], ...], ...] = ()
+    labelled: tuple[int, ...] = ()  # the lines that name a blank node
+    uses: tuple[tuple[int, ...], ...] = ()  # per value: the lines it is in
+    # The last document rendered from this template ([] or [_Rendered]): the next one reuses
+    # what its equal values give (its achievement's, issuer's). Replaced whole, never changed.
+    last: list[_Rendered] = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def of(cls, lines: list[tuple[str | int, ...]], bnode_lines: list[list[int]], values: int) -> _Template:
         """The template, with its lines also compiled to format patterns (substituted in C)."""
-        formats = tuple(
-            "".join(
-                part.replace("{", "{{").replace("}", "}}")
-                if isinstance(part, str)
-                else "{" + str(part if part >= 0 else values - part - 1) + "}"
+
+        def slot(part: int, node: int | None) -> str:
+            if part >= 0:
+                return "{" + str(part) + "}"  # value *part*
+            if node is None:
+                return "{" + str(values - part - 1) + "}"  # label of blank node -part - 1, after the values
+            return "_:a" if -part - 1 == node else "_:z"
+
+        def pattern(line: tuple[str | int, ...], node: int | None) -> str:
+            return "".join(
+                part.replace("{", "{{").replace("}", "}}") if isinstance(part, str) else slot(part, node)
                 for part in line
             )
-            for line in lines
+
+        formats = tuple(pattern(line, None) for line in lines)
+        hash_formats = tuple(
+            tuple((number, pattern(lines[number], node)) for number in found) for node, found in enumerate(bnode_lines)
         )
-        return cls(tuple(lines), tuple(tuple(found) for found in bnode_lines), formats)
+        labelled = tuple(sorted({number for found in bnode_lines for number in found}))
+        uses: list[set[int]] = [set() for _ in range(values)]
+        for number, line in enumerate(lines):
+            for part in line:
+                if isinstance(part, int) and part >= 0:
+                    uses[part].add(number)
+        return cls(
+            tuple(lines),
+            tuple(tuple(found) for found in bnode_lines),
+            formats,
+            hash_formats,
+            labelled,
+            tuple(tuple(sorted(found)) for found in uses),
+        )
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What :func:`_render` made of one document's values (see _Template.last)."""
+
+    values: tuple[str, ...]
+    own: tuple[str, ...]  # the lines, blank nodes told apart by their place in the shape
+    kept: frozenset[int] | None
+    hashes: tuple[str, ...]  # first-degree hash of each blank node
+    labels: tuple[str, ...]
+    final: tuple[str, ...]  # the lines with the canonical labels
 
 
 _OWN = tuple(f"_:{index}" for index in range(256))  # blank nodes told apart by their place in the shape
 _UNKNOWN: Any = object()
-_roles: dict[Any, tuple[str, ...] | None] = {}  # shape -> "l"/"i" per leaf, or None (slow)
+# shape -> (its number, "l"/"i" per leaf or None (slow)); templates are keyed by the number,
+# so a document's shape (a large tuple) is hashed and compared once, not once per memo.
+_roles: dict[Any, tuple[int, tuple[str, ...] | None]] = {}
 _templates: dict[Any, _Template | None] = {}
+_numbers = itertools.count()  # never reused, even after _roles is cleared
 
 
 def canonize(document: Any) -> str | None:
@@ -116,20 +166,22 @@ def canonize(document: Any) -> str | None:
     except (_Unsupported, RecursionError):
         stats["pyld"] += 1
         return None
-    roles = _roles.get(skeleton, _UNKNOWN)
-    if roles is _UNKNOWN:
-        roles = _learn_roles(document, leaves)
-        _remember(_roles, skeleton, roles, _SHAPE_LIMIT)
-    if roles is None or not _substitutable(leaves, roles):
+    known = _roles.get(skeleton)
+    if known is None:
+        known = (next(_numbers), _learn_roles(document, leaves))
+        _remember(_roles, skeleton, known, _SHAPE_LIMIT)
+    number, roles = known
+    prepared = None if roles is None else _prepare(leaves, roles)
+    if roles is None or prepared is None:
         stats["pyld"] += 1
         return None
-    classes, pattern = _iri_key(leaves, roles)
-    key = (skeleton, classes, pattern)
-    if key in _templates:
-        template = _templates[key]
-        result = _render(template, leaves, roles) if template is not None else None
+    values, classes, pattern = prepared
+    key = (number, classes, pattern)
+    template = _templates.get(key, _UNKNOWN)
+    if template is not _UNKNOWN:
+        result = _render(template, values) if template is not None else None
     else:
-        template, result = _learn_template(document, leaves, roles, pattern)
+        template, result = _learn_template(document, leaves, roles, pattern, values)
         _remember(_templates, key, template, _TEMPLATE_LIMIT)
     stats["fast" if result is not None else "pyld"] += 1
     return result
@@ -148,25 +200,60 @@ def _keyed(key: str) -> bool:
     return key == "type" or (key.startswith("@") and key not in ("@id", "@value"))
 
 
+def _context_key(context: Any) -> str:
+    """``@context`` in a shape: all of it, as JSON."""
+    if type(context) is list and all(type(url) is str for url in context):
+        return _urls_json(tuple(context))  # the usual list of URLs, written once
+    return json.dumps(context, ensure_ascii=False, allow_nan=False)
+
+
+@lru_cache(maxsize=256)
+def _urls_json(urls: tuple[str, ...]) -> str:
+    return json.dumps(list(urls), ensure_ascii=False, allow_nan=False)
+
+
+_LEAF = ("s",)
+
+
 def _shape(value: Any, keyed: bool, leaves: list[str]) -> Any:
     """The shape of *value* (hashable); its substitutable strings appended to *leaves*."""
+    # Strings directly in a dict or list (most of them) are handled in its loop, as the
+    # first branch would handle them, without a call each.
     if isinstance(value, str):
         if keyed or value.startswith("_:"):
             return ("k", value)
         leaves.append(value)
-        return ("s",)
+        return _LEAF
     if isinstance(value, dict):
         items: list[Any] = ["{"]
         for key, item in value.items():
             if not isinstance(key, str):
                 raise _Unsupported
             if key == "@context":
-                items.append((key, json.dumps(item, ensure_ascii=False, allow_nan=False)))
+                items.append((key, _context_key(item)))
+                continue
+            keyed_item = key == "type" or (key[:1] == "@" and key != "@id" and key != "@value")  # _keyed(key)
+            if type(item) is str:
+                if keyed_item or item.startswith("_:"):
+                    items.append((key, ("k", item)))
+                else:
+                    leaves.append(item)
+                    items.append((key, _LEAF))
             else:
-                items.append((key, _shape(item, _keyed(key), leaves)))
+                items.append((key, _shape(item, keyed_item, leaves)))
         return tuple(items)
     if isinstance(value, list):
-        return ("[", *(_shape(item, keyed, leaves) for item in value))
+        shaped: list[Any] = ["["]
+        for item in value:
+            if type(item) is str:
+                if keyed or item.startswith("_:"):
+                    shaped.append(("k", item))
+                else:
+                    leaves.append(item)
+                    shaped.append(_LEAF)
+            else:
+                shaped.append(_shape(item, keyed, leaves))
+        return tuple(shaped)
     if value is None or isinstance(value, (bool, int, float)):
         # repr, not the value: 1 == 1.0 == True, and -0.0 == 0.0, yet JSON-LD to RDF
         # writes each differently (JSON-LD 1.1 API §8.6 Object to RDF Conversion).
@@ -200,17 +287,62 @@ def _placeholder(nonce: str, index: int, like: str) -> str:
     return f"{match.group(1)}:{'//' if match.group(2) else ''}{token}"
 
 
-def _iri_key(leaves: list[str], roles: tuple[str, ...]) -> tuple[tuple[Any, ...], tuple[int, ...]]:
-    """For the leaves that are IRIs: scheme and authority of each, and which are equal."""
+def _prepare(
+    leaves: list[str], roles: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[Any, ...], tuple[int, ...]] | None:
+    """The values to substitute (literals escaped as pyld's N-Quads escapes them), and for
+    the leaves that are IRIs: scheme and authority of each, and which are equal; None if a
+    value may not be substituted (see the module's docstring)."""
+    values = []
     classes = []
     pattern = []
     first: dict[str, int] = {}
     for index, (value, role) in enumerate(zip(leaves, roles)):
-        if role == "i":
-            match = _SCHEME.match(value)
-            classes.append((match.group(1), bool(match.group(2))) if match else None)
+        if role == "l":
+            if len(value) < _LONG:
+                literal = _literal(value)
+            else:  # descriptions, criteria: the same long texts in every credential of an achievement
+                literal = _literal_memo.get(value)
+                if literal is None:
+                    literal = _literal(value)
+                    _remember(_literal_memo, value, literal, _IRI_MEMO_LIMIT)
+            if literal is _DOUBT:
+                return None
+            values.append(literal)
+        else:
+            iri_class = _iri_memo.get(value, _UNKNOWN)
+            if iri_class is _UNKNOWN:  # (the same ids recur in every document of a site)
+                iri_class = _iri_class(value)
+                _remember(_iri_memo, value, iri_class, _IRI_MEMO_LIMIT)
+            if iri_class is _DOUBT:
+                return None
+            values.append(value)
+            classes.append(iri_class)
             pattern.append(first.setdefault(value, index))
-    return tuple(classes), tuple(pattern)
+    return tuple(values), tuple(classes), tuple(pattern)
+
+
+_DOUBT: Any = object()
+_iri_memo: dict[str, Any] = {}  # IRI -> _iri_class(IRI)
+_LONG = 64
+_literal_memo: dict[str, Any] = {}  # literal of _LONG characters or more -> _literal(literal)
+
+
+def _literal(value: str) -> Any:
+    """The literal *value* as substituted (escaped as pyld escapes it); ``_DOUBT`` if it may not be."""
+    if _LITERAL_PLAIN.search(value) is None:
+        return value
+    if _LITERAL_DOUBT.search(value):
+        return _DOUBT
+    return escape(value)
+
+
+def _iri_class(value: str) -> Any:
+    """Scheme of the IRI *value* and whether an authority follows; ``_DOUBT`` if it may not be substituted."""
+    if not jsonld._is_absolute(value) or value in _context_terms() or _IRI_DOUBT.search(value):
+        return _DOUBT
+    match = _SCHEME.match(value)
+    return (match.group(1), bool(match.group(2))) if match else None
 
 
 @cache
@@ -227,17 +359,6 @@ def _context_terms() -> frozenset[str]:
         elif isinstance(value, list):
             stack.extend(value)
     return frozenset(terms)
-
-
-def _substitutable(leaves: list[str], roles: tuple[str, ...]) -> bool:
-    terms = _context_terms()
-    for value, role in zip(leaves, roles):
-        if role == "l":
-            if _LITERAL_DOUBT.search(value):
-                return False
-        elif not jsonld._is_absolute(value) or value in terms or _IRI_DOUBT.search(value):
-            return False
-    return True
 
 
 # --- Learning a shape: pyld on a document of placeholders -----------------------------
@@ -330,9 +451,10 @@ def _learn_roles(document: Any, leaves: list[str]) -> tuple[str, ...] | None:
 
 
 def _learn_template(
-    document: Any, leaves: list[str], roles: tuple[str, ...], pattern: tuple[int, ...]
+    document: Any, leaves: list[str], roles: tuple[str, ...], pattern: tuple[int, ...], values: tuple[str, ...]
 ) -> tuple[_Template | None, str | None]:
-    """The template of this document's shape, checked against pyld on the document itself."""
+    """The template of this document's shape, checked against pyld on the document itself
+    (*values*: the leaves as :func:`_prepare` gives them)."""
     nonce = secrets.token_hex(8)
     placeholders = [_placeholder(nonce, i, value) for i, value in enumerate(leaves)]
     iri_leaves = [i for i, role in enumerate(roles) if role == "i"]
@@ -353,7 +475,7 @@ def _learn_template(
                     occurrences.append([])
                 occurrences[-part - 1].append(number)
     template = _Template.of(lines, occurrences, len(leaves))
-    result = _render(template, leaves, roles)
+    result = _render(template, values)
     reference = jsonld.canonize_expanded(jsonld.checked_expand(document))
     if result != reference:
         return None, None
@@ -363,42 +485,61 @@ def _learn_template(
 # --- Rendering a document of a known shape ----------------------------------------------
 
 
-def _render(template: _Template, leaves: list[str], roles: tuple[str, ...]) -> str | None:
-    """Canonical N-Quads of the template with *leaves*; None if Hash N-Degree Quads is needed."""
-    values = [escape(value) if role == "l" else value for value, role in zip(leaves, roles)]
-    lines = template.lines
+def _render(template: _Template, values: tuple[str, ...]) -> str | None:
+    """Canonical N-Quads of the template with *values* (see :func:`_prepare`); None if Hash
+    N-Degree Quads is needed."""
+    formats = template.formats
     count = len(template.bnode_lines)
+    own = _OWN[:count] if count <= len(_OWN) else tuple(f"_:{index}" for index in range(count))
+    arguments = (*values, *own)
+    # Every line, blank node hash and labelled line that depends only on values equal to
+    # those of the template's last document is taken from it, not made again.
+    last = template.last[0] if template.last else None
+    if last is None:
+        changed = set(range(len(formats)))  # the lines with a value other than last's
+        rendered = [line.format(*arguments) for line in formats]
+    else:
+        changed = set()
+        for index, (value, before) in enumerate(zip(values, last.values)):
+            if value != before:
+                changed.update(template.uses[index])
+        rendered = list(last.own)
+        for number in changed:
+            rendered[number] = formats[number].format(*arguments)
+    own_lines = tuple(rendered)
     # An RDF dataset is a set (RDF 1.1 Concepts §4): equal values of one property of one
     # node are one quad (JSON-LD's node map merges them), so lines that come out equal,
     # blank nodes told apart by their place in the shape, are kept once.
-    formats = template.formats
-    rendered = [line.format(*values, *_OWN[:count]) for line in formats] if count <= len(_OWN) else []
-    if len(rendered) != len(lines):
-        own = [f"_:{index}" for index in range(count)]
-        rendered = [_line(line, values, own) for line in lines]
-    kept = set(range(len(lines)))
+    kept: frozenset[int] | None = None  # None: every line
     if len(set(rendered)) < len(rendered):
         first: dict[str, int] = {}
-        kept = {first.setdefault(text, number) for number, text in enumerate(rendered)}
+        kept = frozenset(first.setdefault(text, number) for number, text in enumerate(rendered))
     if not count:
-        return "".join(sorted(rendered[number] for number in kept))
-    # RDFC-1.0 §4.6 Hash First Degree Quads: the node itself is _:a, every other _:z.
+        template.last[:] = [_Rendered(values, own_lines, kept, (), (), own_lines)]
+        return "".join(sorted(rendered if kept is None else [rendered[number] for number in kept]))
+    # RDFC-1.0 §4.6 Hash First Degree Quads: the node itself is _:a, every other _:z
+    # (already in the node's patterns).
+    reuse = last if last is not None and kept == last.kept else None  # (the same lines are kept)
     hashes = []
-    for node, found in enumerate(template.bnode_lines):
-        names = ["_:z"] * count
-        names[node] = "_:a"
-        quads = sorted(formats[n].format(*values, *names) for n in found if n in kept)
+    for node, found in enumerate(template.hash_formats):
+        if reuse is not None and not any(number in changed for number, _ in found):
+            hashes.append(reuse.hashes[node])
+            continue
+        quads = sorted(line.format(*values) for number, line in found if kept is None or number in kept)
         hashes.append(hashlib.sha256("".join(quads).encode("utf-8")).hexdigest())
     if len(set(hashes)) < count:
         return None
-    # §4.4.3 step 5: every hash unique, so canonical labels go in hash order.
+    # §4.4.3 step 5: every hash unique, so canonical labels go in hash order; only the
+    # lines that name a blank node change.
     labels = [""] * count
     for number, node in enumerate(sorted(range(count), key=hashes.__getitem__)):
         labels[node] = f"_:c14n{number}"
-    return "".join(sorted(formats[number].format(*values, *labels) for number in kept))
-
-
-def _line(parts: tuple[str | int, ...], values: list[str], labels: list[str]) -> str:
-    return "".join(
-        part if isinstance(part, str) else values[part] if part >= 0 else labels[-part - 1] for part in parts
-    )
+    reuse = last if last is not None and tuple(labels) == last.labels else None
+    arguments = (*values, *labels)
+    for number in template.labelled:
+        if reuse is not None and number not in changed:
+            rendered[number] = reuse.final[number]
+        else:
+            rendered[number] = formats[number].format(*arguments)
+    template.last[:] = [_Rendered(values, own_lines, kept, tuple(hashes), tuple(labels), tuple(rendered))]
+    return "".join(sorted(rendered if kept is None else [rendered[number] for number in kept]))
