@@ -67,7 +67,7 @@ from .vc.keys import SigningKey
 
 CACHE_FORMAT = 3  # 1: a file per entry, in a folder per kind; 3: entries.sqlite (rowid table)
 _TAG = 32  # bytes of HMAC-SHA256
-_KINDS = ("signed", "pages", "qr", "previews")
+_KINDS = ("signed", "pages", "qr", "previews", "parsed")
 _DATABASE = "entries.sqlite"
 _FLUSH_BYTES = 32 << 20  # entries waiting to be stored, at most (then one transaction stores them)
 _MANIFEST = "last-build"  # what the previous build into an output folder published (the summary's)

@@ -84,9 +84,12 @@ class BuildResult:
     summary: BuildSummary = field(default_factory=BuildSummary)
 
 
-def check_content(content: Path, strict: bool = False, now: datetime | None = None) -> tuple[Model, list[Problem]]:
-    """Load and validate; raise ContentError with every problem. Writes nothing."""
-    model, problems, warnings = build_model(load_content(Path(content)), now or datetime.now(timezone.utc))
+def check_content(
+    content: Path, strict: bool = False, now: datetime | None = None, parsed: BuildCache | None = None
+) -> tuple[Model, list[Problem]]:
+    """Load and validate; raise ContentError with every problem. Writes nothing (but, given the
+    build cache as *parsed*, the parsed YAML files it keeps)."""
+    model, problems, warnings = build_model(load_content(Path(content), parsed), now or datetime.now(timezone.utc))
     if strict:
         problems = problems + warnings
     if problems or model is None:
@@ -138,7 +141,7 @@ def _build_locked(options: BuildOptions, project_root: Path, closing: ExitStack)
             record = fast_path.lookup(cache, out, fingerprint.value, now)
             if record is not None:
                 return _unchanged(options, early, record, now)
-    model, warnings = check_content(content, options.strict, now)
+    model, warnings = check_content(content, options.strict, now, cache if cache is not None and cache.usable else None)
     _refuse_dangerous_out(content, out)
     check_replaceable(out)
     keymod.check_key_location(options.key_path, content, out)

@@ -11,12 +11,15 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from yaml.constructor import SafeConstructor
 
 from ..errors import Problem
+
+if TYPE_CHECKING:
+    from .parsed import EntryStore
 
 # A content file is hand-written YAML; anything larger is a mistake or an attack.
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -228,10 +231,16 @@ def parse_yaml(text: str, path: str, problems: list[Problem], warnings: list[Pro
 
 
 def read_yaml_file(
-    path: Path, display: str, problems: list[Problem], warnings: list[Problem], root: Path | None = None
+    path: Path,
+    display: str,
+    problems: list[Problem],
+    warnings: list[Problem],
+    root: Path | None = None,
+    parsed: EntryStore | None = None,
 ) -> Any:
     """Read and parse one file, reporting unreadable, oversized or non-UTF-8 files,
-    and links that lead outside the content folder."""
+    and links that lead outside the content folder. With *parsed* (the build cache),
+    a file parsed before with the same bytes is not parsed again (:mod:`.parsed`)."""
     if root is not None and not path.resolve().is_relative_to(Path(root).resolve()):
         problems.append(Problem(display, None, "", "is a link to a file outside the content folder"))
         return None
@@ -249,7 +258,23 @@ def read_yaml_file(
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(Problem(display, line, "", "file is not valid UTF-8"))
         return None
-    return parse_yaml(text, display, problems, warnings)
+    if parsed is None:
+        return parse_yaml(text, display, problems, warnings)
+    from . import parsed as memo
+
+    key = memo.entry_key(parsed, raw)
+    body = parsed.get("parsed", key)
+    found = memo.decode(body, display) if body is not None else None
+    if found is not None:
+        warnings += found[1]
+        return found[0]
+    before_problems, before_warnings = len(problems), len(warnings)
+    data = parse_yaml(text, display, problems, warnings)
+    if len(problems) == before_problems:
+        entry = memo.encode(data, warnings[before_warnings:])
+        if entry is not None:
+            parsed.put("parsed", key, entry)
+    return data
 
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -274,8 +299,9 @@ def _content_files(loaded: LoadedContent, paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_content(root: Path) -> LoadedContent:
-    """Read ``site.yaml``, ``issuers/``, ``achievements/`` and ``awards/`` under *root*."""
+def load_content(root: Path, parsed: EntryStore | None = None) -> LoadedContent:
+    """Read ``site.yaml``, ``issuers/``, ``achievements/`` and ``awards/`` under *root*
+    (with *parsed*, files parsed before are not parsed again: :func:`read_yaml_file`)."""
     root = Path(root)
     loaded = LoadedContent(root=root, site=None)
     problems, warnings = loaded.problems, loaded.warnings
@@ -285,7 +311,7 @@ def load_content(root: Path) -> LoadedContent:
     site_path = root / "site.yaml"
     if site_path.is_file():
         display = loaded.display(site_path)
-        loaded.site = SourceFile(display, read_yaml_file(site_path, display, problems, warnings, root))
+        loaded.site = SourceFile(display, read_yaml_file(site_path, display, problems, warnings, root, parsed))
     else:
         problems.append(Problem(loaded.display(site_path), None, "", "file not found"))
     for kind in ("issuers", "achievements"):
@@ -298,10 +324,10 @@ def load_content(root: Path) -> LoadedContent:
                     Problem(display, None, "", f"duplicate slug '{path.stem}' (also {target[path.stem].path})")
                 )
                 continue
-            target[path.stem] = SourceFile(display, read_yaml_file(path, display, problems, warnings, root))
+            target[path.stem] = SourceFile(display, read_yaml_file(path, display, problems, warnings, root, parsed))
     awards_dir = root / "awards"
     awards = [p for p in awards_dir.rglob("*") if not p.is_dir()] if awards_dir.is_dir() else []
     for path in _content_files(loaded, awards):
         display = loaded.display(path)
-        loaded.awards.append(SourceFile(display, read_yaml_file(path, display, problems, warnings, root)))
+        loaded.awards.append(SourceFile(display, read_yaml_file(path, display, problems, warnings, root, parsed)))
     return loaded
