@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Incremental-build benchmark: no-op rebuild and one award changed, for N awards.
 
-    python bench/incremental.py [N ...]        (default 10000)
+    python bench/incremental.py [N ...] [--one-file]        (default 10000)
+
+The awards are in files of 250 (bench/synthetic.py), as `credpress import`
+writes one file per roster; --one-file puts up to 10,000 in one file (the
+change then makes the build parse all of them again).
 
 For each N: a clean build of N synthetic awards (new lock, empty cache), then,
 each timed in this process:
@@ -58,10 +62,11 @@ def timed(label: str, options: BuildOptions, full: FullBuilds) -> float:
     return elapsed
 
 
-def change_one_award(awards: Path, count: int, text: str) -> None:
-    """Give the middle award a narrative (or another one)."""
-    content = awards.read_text("utf-8")
+def change_one_award(folder: Path, count: int, text: str) -> None:
+    """Give the middle award a narrative (or another one), in the file that holds it."""
     marker = f"    name: Learner Number {count // 2}\n"
+    awards = next(p for p in sorted(folder.glob("*.yaml")) if marker in p.read_text("utf-8"))
+    content = awards.read_text("utf-8")
     head, sep, tail = content.partition(marker)
     assert sep, "synthetic content changed shape"
     first, nl, rest = tail.partition("\n")
@@ -70,14 +75,15 @@ def change_one_award(awards: Path, count: int, text: str) -> None:
     awards.write_text(head + sep + first + nl + f"  narrative: {text}\n" + rest, "utf-8")
 
 
-def run(count: int, full: FullBuilds) -> None:
+def run(count: int, full: FullBuilds, one_file: bool) -> None:
     # Under the repository, not /tmp: this machine's /tmp is a slower file system.
     with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent, prefix=".bench-") as tmp:
         root = Path(tmp)
-        options = make_project(root, count)
+        options = make_project(root, count, one_file)
         content = options.content
-        awards = sorted((content / "awards").glob("*.yaml"))[0]
-        print(f"N = {count}")
+        awards = content / "awards"
+        files = len(list(awards.glob("*.yaml")))
+        print(f"N = {count} ({files} award files)")
         timed("full build (new lock, empty cache)", options, full)
         timed("no-op rebuild", options, full)
         change_one_award(awards, min(count, 10_000), "Changed for the benchmark.")
@@ -89,8 +95,9 @@ def run(count: int, full: FullBuilds) -> None:
 
 def main() -> None:
     full = FullBuilds()
-    for count in [int(a) for a in sys.argv[1:]] or [10_000]:
-        run(count, full)
+    counts = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [10_000]
+    for count in counts:
+        run(count, full, "--one-file" in sys.argv)
 
 
 if __name__ == "__main__":
