@@ -368,20 +368,15 @@ class BuildCache:
         if connection is None:
             return
         try:
-            with _transaction(connection):
-                connection.execute(
-                    "CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))"
-                )
-                connection.execute("DELETE FROM used")
-                connection.executemany(
-                    "INSERT OR IGNORE INTO used VALUES (?, ?)",
-                    ((kind, key) for kind, keys in self.used.items() for key in keys),
-                )
-                connection.execute(
-                    "DELETE FROM entries WHERE NOT EXISTS "
-                    "(SELECT 1 FROM used WHERE used.kind = entries.kind AND used.key = entries.key)"
-                )
-                connection.execute("DELETE FROM used")
+            # Usually every entry was used: reading the keys beats sending them all to SQLite.
+            stale = [
+                (kind, key)
+                for kind, key in connection.execute("SELECT kind, key FROM entries")
+                if key not in self.used.get(kind, ())
+            ]
+            if stale:
+                with _transaction(connection):
+                    connection.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", stale)
         except sqlite3.Error:
             pass
 
