@@ -191,3 +191,34 @@ def test_serve_binds_loopback_only():
         assert server.server_address[0] == "127.0.0.1"
     finally:
         server.server_close()
+
+
+def test_serve_watcher_misses_no_change_made_once_it_is_ready(tmp_path):
+    """serve waits for the watcher before its first build: a change made right after is rebuilt."""
+    import threading
+
+    from credpress.site.preview_server import watch
+
+    class Preview:
+        def __init__(self) -> None:
+            self.rebuilt = threading.Event()
+
+        def echo(self, text: str) -> None:
+            pass
+
+        def rebuild(self) -> None:
+            self.rebuilt.set()
+
+    folder = tmp_path / "content"
+    folder.mkdir()
+    preview, stop, ready = Preview(), threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, [folder], stop, ready), daemon=True)
+    watcher.start()
+    try:
+        assert ready.wait(30)
+        (folder / "site.yaml").write_text("title: changed\n", "utf-8")  # at once, no delay
+        assert preview.rebuilt.wait(30)
+    finally:
+        stop.set()
+        watcher.join(10)
+    assert not watcher.is_alive()

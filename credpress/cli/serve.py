@@ -42,13 +42,15 @@ def serve(port: int, content: Path, out: Path, key_path: Path | None) -> None:
     preview = Preview(options, err)
     with exit_on_errors():
         server = make_server(preview, port)
+    # Watching begins before the first build, so no change made after it is missed.
+    stop, ready = threading.Event(), threading.Event()
+    folders = [content, Path(content).absolute().parent / "site_templates"]
+    watcher = threading.Thread(target=watch, args=(preview, folders, stop, ready), daemon=True)
+    watcher.start()
+    ready.wait(timeout=30)
     state = preview.rebuild()
     url = f"http://127.0.0.1:{server.server_address[1]}{state.base_path}"
     click.echo(f"Serving {url} (Ctrl-C to stop); rebuilding when {content}/ or site_templates/ change", err=True)
-    stop = threading.Event()
-    folders = [content, Path(content).absolute().parent / "site_templates"]
-    watcher = threading.Thread(target=watch, args=(preview, folders, stop), daemon=True)
-    watcher.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -178,11 +178,24 @@ def _not_the_lock(change: Any, path: str) -> bool:
     return name != LOCK_NAME and not name.startswith(f".{LOCK_NAME}.")
 
 
-def watch(preview: Preview, folders: list[Path], stop: threading.Event) -> None:
-    """Rebuild whenever a file under *folders* changes, until *stop* is set."""
+def watch(preview: Preview, folders: list[Path], stop: threading.Event, ready: threading.Event | None = None) -> None:
+    """Rebuild whenever a file under *folders* changes, until *stop* is set. *ready* is set once
+    the watching has begun (a change made after that is never missed)."""
     import watchfiles
 
     existing = [str(f) for f in folders if f.exists()]
-    for _changes in watchfiles.watch(*existing, watch_filter=_not_the_lock, stop_event=stop, debounce=300):
+    changes = watchfiles.watch(
+        *existing,
+        watch_filter=_not_the_lock,
+        stop_event=stop,
+        debounce=300,
+        rust_timeout=200,
+        yield_on_timeout=True,  # the first (empty) yield says the watcher is in place
+    )
+    for changed in changes:
+        if ready is not None:
+            ready.set()
+        if not changed:
+            continue
         preview.echo("Change detected: rebuilding …")
         preview.rebuild()
