@@ -198,8 +198,10 @@ class BuildCache:
         if self._connection is not None and self._connection_pid == os.getpid():
             return self._connection
         # Connections are closed before every fork (_before_fork), so none is ever inherited (§2.6);
-        # should one be all the same, it is left alone: never used, never closed.
-        self._connection = None
+        # should one be all the same, it is left alone: never used, and kept (never closed).
+        if self._connection is not None:
+            _INHERITED.append(self._connection)
+            self._connection = None
         for attempt in range(2):
             try:
                 connection = sqlite3.connect(self._database, timeout=30, isolation_level=None, check_same_thread=False)
@@ -443,6 +445,7 @@ class BuildCache:
 # that a worker opens its own instead of using or closing one it inherited (SQLite's "How To
 # Corrupt An SQLite Database File" §2.6: carrying an open database connection across a fork).
 _LIVE: weakref.WeakSet[BuildCache] = weakref.WeakSet()
+_INHERITED: list[sqlite3.Connection] = []  # connections another process opened: kept, never closed here
 
 
 def _before_fork() -> None:

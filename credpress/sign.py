@@ -42,16 +42,14 @@ def verification_method(model: Model, key: SigningKey, issuer: Issuer) -> str:
 
 
 def _sign_record(
-    model: Model, key: SigningKey, record: CredentialRecord, method: str | None = None
+    model: Model, key: SigningKey, record: CredentialRecord, method: str
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Unsigned credential → data-model check → signed (or the problems). *method*: the
-    issuer's :func:`verification_method`, if the caller already has it."""
+    """Unsigned credential → data-model check → signed with *method*, the issuer's
+    :func:`verification_method` (or the problems)."""
     document = unsigned_credential(record, model)
     problems = credential_problems(record, document)
     if problems:
         return None, problems
-    if method is None:
-        method = verification_method(model, key, record.issuer)
     try:
         return cryptosuites.sign_document(
             document, key, method, document["validFrom"], cryptosuites.CREDENTIAL_SUITES
