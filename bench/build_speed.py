@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from memory import PeakMemory  # noqa: E402
-from synthetic import make_project  # noqa: E402
+from synthetic import disk_probe, make_project  # noqa: E402
 
 from credpress.pipeline import build  # noqa: E402
 
@@ -41,6 +41,7 @@ def main() -> None:
     # Under the repository, not /tmp: this machine's /tmp is a slower file system.
     with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent, prefix=".bench-") as tmp:
         root = Path(tmp)
+        print(disk_probe(root))
         options = make_project(root, count)
         with PeakMemory() as tree:
             for label, cache in runs:

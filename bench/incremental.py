@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import make_project  # noqa: E402
+from synthetic import disk_probe, make_project  # noqa: E402
 
 from credpress import pipeline  # noqa: E402
 from credpress.pipeline import BuildOptions, build  # noqa: E402
@@ -79,6 +79,7 @@ def run(count: int, full: FullBuilds, one_file: bool) -> None:
     # Under the repository, not /tmp: this machine's /tmp is a slower file system.
     with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent, prefix=".bench-") as tmp:
         root = Path(tmp)
+        print(disk_probe(root))
         options = make_project(root, count, one_file)
         content = options.content
         awards = content / "awards"

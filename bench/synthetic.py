@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,6 +15,30 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "content"
 
 
 COHORT = 250  # awards a file
+
+
+def disk_probe(folder: Path, files: int = 500) -> str:
+    """How long creating a file takes on *folder*'s disk right now, as a line to print beside
+    a benchmark's figures.
+
+    On ext4 without a journal (this machine's root file system), creating files is
+    several times slower for minutes after many were deleted: the inode allocator skips
+    the inodes freed in the last minute (five while their inode table block is
+    unwritten), one by one, on every allocation (``recently_deleted()`` in
+    fs/ext4/ialloc.c). A benchmark run just after another one (which deleted its
+    scratch folder) measures that, not credpress: this line tells which case it is.
+    """
+    scratch = tempfile.mkdtemp(dir=folder, prefix=".bench-probe-")
+    try:
+        start = time.perf_counter()
+        for number in range(files):
+            with open(f"{scratch}/{number}", "xb") as handle:
+                handle.write(b"x" * 4096)
+        per_file = (time.perf_counter() - start) / files * 1e6
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    verdict = "quiet" if per_file < 150 else "slow: files were deleted here minutes ago? figures below are inflated"
+    return f"disk: creating a 4 KiB file takes {per_file:.0f} µs now ({verdict})"
 
 
 def make_content(target: Path, awards: int, one_file: bool = False) -> Path:

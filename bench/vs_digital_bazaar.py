@@ -29,7 +29,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-from synthetic import make_content  # noqa: E402
+from synthetic import disk_probe, make_content  # noqa: E402
 
 from credpress.vc import keys  # noqa: E402
 
@@ -127,6 +127,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=BENCH, prefix=".bench-") as tmp:
         root = Path(tmp)
         print(f"{load()} (before)")
+        print(disk_probe(root))
         ours = build(root, count)
         theirs = sign_with_digital_bazaar(root / "_site", root)
         ours_ms = 1000 * ours["seconds"] / ours["credentials"]
